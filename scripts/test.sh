@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh clone: installs Azurite from the lockfile, restores NuGet packages,
+# starts Azurite on a free loopback port, runs every test project, stops Azurite and prints
+# "N passed, N failed, N skipped" computed from the TRX results. Extra arguments go to dotnet test
+# (for example: ./scripts/test.sh --filter "FullyQualifiedName~TableStorage").
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ ! -x node_modules/.bin/azurite-table ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; exit 1; }
+fi
+dotnet restore Functions.sln --verbosity quiet || { echo "dotnet restore failed"; exit 1; }
+dotnet build Functions.sln --no-restore --configuration Release --verbosity quiet -nologo || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# shellcheck source=scripts/azurite.sh
+source scripts/azurite.sh start || { echo "could not start Azurite"; exit 1; }
+trap 'azurite_stop' EXIT
+
+results="$(mktemp -d)"
+dotnet test Functions.sln --no-build --configuration Release \
+  --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+read -r passed failed skipped total < <(
+  cat "$results"/*.trx 2>/dev/null | tr '\n' ' ' | grep -o '<Counters [^>]*>' | awk '
+    function attr(s, name,   m) { if (match(s, name "=\"[0-9]+\"")) { m = substr(s, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0 } return 0 }
+    { t += attr($0, "total"); e += attr($0, "executed"); p += attr($0, "passed");
+      f += attr($0, "failed") + attr($0, "error") + attr($0, "timeout") + attr($0, "aborted") }
+    END { printf "%d %d %d %d\n", p, f, t - e, t }')
+rm -rf "$results"
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the test host crashed or a project produced no result: never report a clean run
+fi
+if [ "$total" -eq 0 ]; then
+  echo "no test ran"
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
