@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MoneyKitBridge.MoneyKit;
+
+/// <summary><c>balances</c> of an account. Amounts are read from JSON strings or numbers and written as strings.</summary>
+public sealed record MoneyKitAccountBalances
+{
+    /// <summary><c>currency</c> (ISO-4217).</summary>
+    public string? Currency { get; init; }
+
+    /// <summary><c>available</c>.</summary>
+    public decimal? Available { get; init; }
+
+    /// <summary><c>current</c>.</summary>
+    public decimal? Current { get; init; }
+
+    /// <summary><c>limit</c>.</summary>
+    public decimal? Limit { get; init; }
+
+    /// <summary><c>balance_date</c>: when the balance was captured.</summary>
+    public DateTimeOffset? BalanceDate { get; init; }
+
+    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extra { get; init; }
+}
