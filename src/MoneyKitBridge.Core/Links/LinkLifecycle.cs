@@ -1,0 +1,182 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.MoneyKit;
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Core.Links;
+
+/// <summary>
+/// Link lifecycle on the bridge's side: registering a link after token exchange (state row, user index,
+/// refresh index), disconnecting (MoneyKit delete, purge of the partition, tombstone) and MoneyKit state changes
+/// (applied only when newer than what is stored).
+/// </summary>
+public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, TimeProvider time, ILogger<LinkLifecycle> logger)
+{
+    private readonly LinkStateStore states = new(tables);
+
+    /// <summary>Stores a newly exchanged link for its owner. Idempotent: a known link keeps its data and owner.</summary>
+    public async Task<LinkState> RegisterAsync(MoneyKitLink link, string ownerUserId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentException.ThrowIfNullOrEmpty(ownerUserId);
+        var state = new LinkState
+        {
+            LinkId = link.LinkId,
+            OwnerUserId = ownerUserId,
+            State = link.State,
+            ErrorCode = link.ErrorCode,
+            LinkJson = LinkState.SerializeLink(link),
+            CreatedAt = time.GetUtcNow(),
+        };
+        await states.TryCreateAsync(state, cancellationToken);
+        var stored = await states.GetAsync(link.LinkId, cancellationToken) ?? state;
+        await tables.UserLinks.UpsertEntityAsync(
+            new TableEntity(TableKey.Encode(stored.OwnerUserId ?? ownerUserId), TableKey.Encode(link.LinkId)) { ["LinkId"] = link.LinkId },
+            cancellationToken: cancellationToken);
+        await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
+        return stored;
+    }
+
+    /// <summary>The link ids of a customer user.</summary>
+    public async Task<IReadOnlyList<string>> GetUserLinkIdsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<string>();
+        await foreach (var row in tables.UserLinks.QueryAsync(TableFilter.Create($"PartitionKey eq {TableKey.Encode(userId)}"), select: ["LinkId"], cancellationToken: cancellationToken))
+        {
+            ids.Add(row.GetString("LinkId")!);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Disconnects: deletes the link at MoneyKit (404/410 mean already gone), then purges the stored data and
+    /// keeps a tombstone so reads answer 410. Returns false when the bridge does not know the link.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string linkId, CancellationToken cancellationToken = default)
+    {
+        var state = await states.GetAsync(linkId, cancellationToken);
+        if (state is null)
+        {
+            return false;
+        }
+
+        if (state.DeletedAt is null)
+        {
+            try
+            {
+                await moneyKit.DeleteLinkAsync(linkId, cancellationToken);
+            }
+            catch (MoneyKitException e) when (e.Status is 404 or 410)
+            {
+                logger.LogInformation("Link {LinkId} was already gone at MoneyKit ({Status})", linkId, e.Status);
+            }
+        }
+
+        await MarkDeletedAndPurgeAsync(linkId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a MoneyKit link state change seen at <paramref name="changedAt"/> unless a newer one was applied.
+    /// Returns false when it was older (ignored) or the link is unknown.
+    /// </summary>
+    public async Task<bool> ApplyStateChangeAsync(string linkId, string state, string? errorCode, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
+    {
+        var applied = false;
+        await states.UpdateAsync(
+            linkId,
+            current =>
+            {
+                applied = false;
+                if (current.DeletedAt is not null || (current.StateChangedAt is { } seen && seen >= changedAt))
+                {
+                    return null;
+                }
+
+                applied = true;
+                var changed = current.State != state || current.ErrorCode != errorCode;
+                return current with
+                {
+                    State = state,
+                    ErrorCode = state == MoneyKitLinkStates.Error ? errorCode : null,
+                    StateChangedAt = changedAt,
+                    SyncBlockedBy = changed ? null : current.SyncBlockedBy,
+                    Version = current.Version + 1,
+                };
+            },
+            cancellationToken);
+
+        if (!applied)
+        {
+            return false;
+        }
+
+        if (state == MoneyKitLinkStates.Deleted)
+        {
+            await MarkDeletedAndPurgeAsync(linkId, cancellationToken);
+        }
+        else if (await states.GetAsync(linkId, cancellationToken) is { } stored)
+        {
+            await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private async Task MarkDeletedAndPurgeAsync(string linkId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var tombstone = await states.UpdateAsync(
+            linkId,
+            current => current with
+            {
+                State = MoneyKitLinkStates.Deleted,
+                DeletedAt = current.DeletedAt ?? now,
+                Cursor = null,
+                Version = current.Version + 1,
+                LeaseOwner = null,
+                LeaseUntil = null,
+                SyncRequested = false,
+            },
+            cancellationToken);
+        if (tombstone is null)
+        {
+            return;
+        }
+
+        var partition = LinkRows.Partition(linkId);
+        var rows = new List<string>();
+        await foreach (var row in tables.Links.QueryAsync(TableFilter.Create($"PartitionKey eq {partition}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            if (row.RowKey != LinkRows.StateRow && !row.RowKey.StartsWith(LinkRows.EventPrefix, StringComparison.Ordinal) && !row.RowKey.StartsWith(LinkRows.SyncHistoryPrefix, StringComparison.Ordinal))
+            {
+                rows.Add(row.RowKey);
+            }
+        }
+
+        foreach (var chunk in rows.Chunk(100))
+        {
+            try
+            {
+                await tables.Links.SubmitTransactionAsync(chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, rk))), cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var rk in chunk)
+                {
+                    await tables.Links.DeleteEntityAsync(partition, rk, cancellationToken: cancellationToken);
+                }
+            }
+        }
+
+        if (tombstone.OwnerUserId is { } owner)
+        {
+            await tables.UserLinks.DeleteEntityAsync(TableKey.Encode(owner), TableKey.Encode(linkId), cancellationToken: cancellationToken);
+        }
+
+        await LinkIndex.UpsertFromStateAsync(tables, tombstone, cancellationToken);
+        logger.LogInformation("Link {LinkId} deleted: {Rows} rows purged, tombstone kept", linkId, rows.Count);
+    }
+}

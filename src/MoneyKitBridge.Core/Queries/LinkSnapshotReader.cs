@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using MoneyKitBridge.Core.Storage;
+
+namespace MoneyKitBridge.Core.Queries;
+
+/// <summary>
+/// Serves link snapshots: one point read of the state row per call, and the partition is loaded only when
+/// the snapshot version moved since this process last loaded it.
+/// </summary>
+public sealed class LinkSnapshotReader(BridgeTables tables)
+{
+    private const int MaxCachedLinks = 2_000;
+    private readonly ConcurrentDictionary<string, LinkSnapshot> cache = new(StringComparer.Ordinal);
+    private readonly LinkStateStore states = new(tables);
+
+    /// <summary>The link's state row only (no data).</summary>
+    public Task<LinkState?> GetStateAsync(string linkId, CancellationToken cancellationToken = default) => states.GetAsync(linkId, cancellationToken);
+
+    /// <summary>The link's current snapshot, or null when the bridge does not know the link.</summary>
+    public async Task<LinkSnapshot?> GetAsync(string linkId, CancellationToken cancellationToken = default)
+    {
+        var state = await states.GetAsync(linkId, cancellationToken);
+        if (state is null)
+        {
+            cache.TryRemove(linkId, out _);
+            return null;
+        }
+
+        if (cache.TryGetValue(linkId, out var cached) && cached.State.Version == state.Version && cached.State.DeletedAt == state.DeletedAt)
+        {
+            return cached with { State = state };
+        }
+
+        var snapshot = await LoadAsync(state, cancellationToken);
+        if (cache.Count >= MaxCachedLinks)
+        {
+            cache.Clear();
+        }
+
+        cache[linkId] = snapshot;
+        return snapshot;
+    }
+
+    private async Task<LinkSnapshot> LoadAsync(LinkState state, CancellationToken cancellationToken)
+    {
+        var partition = LinkRows.Partition(state.LinkId);
+        var accounts = new List<StoredAccount>();
+        var transactions = new List<StoredTransaction>();
+        var filter = LinkRows.KindFilter(partition, LinkRows.AccountPrefix);
+        await foreach (var row in tables.Links.QueryAsync(filter, select: ["AccountId", "Json"], cancellationToken: cancellationToken))
+        {
+            accounts.Add(new StoredAccount(row.GetString("AccountId")!, row.GetString("Json")!));
+        }
+
+        filter = LinkRows.KindFilter(partition, LinkRows.TransactionPrefix);
+        await foreach (var row in tables.Links.QueryAsync(filter, select: ["TransactionId", "AccountId", "Date", "Datetime", "Pending", "Json"], cancellationToken: cancellationToken))
+        {
+            transactions.Add(new StoredTransaction(
+                row.GetString("TransactionId")!,
+                row.GetString("AccountId")!,
+                DateOnly.ParseExact(row.GetString("Date")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                row.GetDateTimeOffset("Datetime"),
+                row.GetBoolean("Pending") ?? false,
+                row.GetString("Json")!));
+        }
+
+        transactions.Sort(LinkSnapshot.CompareNewestFirst);
+        accounts.Sort((a, b) => string.CompareOrdinal(a.AccountId, b.AccountId));
+        return new LinkSnapshot(state, accounts, transactions);
+    }
+}

@@ -1,0 +1,46 @@
+namespace MoneyKitBridge.Core.Queries;
+
+/// <summary>The seed's transaction query: accounts, an inclusive date range, and a 1-based page of a given size.</summary>
+public sealed record TransactionQuery(IReadOnlySet<string>? AccountIds, DateOnly StartDate, DateOnly EndDate, int Page, int Size)
+{
+    public const int DefaultSize = 50;
+    public const int MaxSize = 500;
+
+    /// <summary>Filters and pages transactions that are already sorted newest first.</summary>
+    public TransactionPage Apply(IReadOnlyList<StoredTransaction> newestFirst)
+    {
+        ArgumentNullException.ThrowIfNull(newestFirst);
+        var matches = new List<StoredTransaction>();
+        var skip = (long)(Page - 1) * Size;
+        var total = 0;
+        foreach (var t in newestFirst)
+        {
+            if (t.Date > EndDate)
+            {
+                continue;
+            }
+
+            if (t.Date < StartDate)
+            {
+                break;
+            }
+
+            if (AccountIds is not null && !AccountIds.Contains(t.AccountId))
+            {
+                continue;
+            }
+
+            if (total >= skip && matches.Count < Size)
+            {
+                matches.Add(t);
+            }
+
+            total++;
+        }
+
+        return new TransactionPage(total, Page, Size, matches);
+    }
+}
+
+/// <summary>One page of a transaction query and the total number of matches.</summary>
+public sealed record TransactionPage(int Total, int Page, int Size, IReadOnlyList<StoredTransaction> Transactions);

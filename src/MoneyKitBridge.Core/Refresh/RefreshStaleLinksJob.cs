@@ -1,0 +1,272 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Sync;
+using MoneyKitBridge.MoneyKit;
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Core.Refresh;
+
+/// <summary>What one timer run did.</summary>
+public sealed record RefreshRunResult(int Due, int Refreshed, int RateLimited, int Skipped, int Reconciled, int Synced, bool StoppedEarly);
+
+/// <summary>
+/// The <c>RefreshStaleLinks</c> timer job. Finds connected links whose transactions are older than the staleness
+/// threshold through the link index, claims each with an ETag (so overlapping runs never refresh a link twice),
+/// asks MoneyKit to refresh within its limits, and syncs links whose refresh completed upstream but whose webhook
+/// never arrived. Bounded concurrency, count and wall-time budget; a 429 stops new refreshes for the run.
+/// </summary>
+public sealed class RefreshStaleLinksJob(
+    BridgeTables tables,
+    MoneyKitClient moneyKit,
+    LinkSyncEngine engine,
+    IOptions<RefreshOptions> options,
+    TimeProvider time,
+    ILogger<RefreshStaleLinksJob> logger)
+{
+    private static readonly string[] RefreshableProducts = ["transactions", "accounts"];
+    private readonly RefreshOptions settings = options.Value;
+    private readonly LinkStateStore states = new(tables);
+
+    public async Task<RefreshRunResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        int refreshed = 0, rateLimited = 0, skipped = 0, reconciled = 0, synced = 0;
+        var stop = false;
+
+        var due = await FindDueAsync(now, cancellationToken);
+        using var gate = new SemaphoreSlim(settings.MaxConcurrency);
+        var work = due.Select(async row =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (Volatile.Read(ref stop) || time.GetElapsedTime(started) > settings.Budget)
+                {
+                    Volatile.Write(ref stop, true);
+                    Interlocked.Increment(ref skipped);
+                    return;
+                }
+
+                switch (await RefreshOneAsync(row, cancellationToken))
+                {
+                    case RefreshAttempt.Requested:
+                        Interlocked.Increment(ref refreshed);
+                        break;
+                    case RefreshAttempt.RateLimited:
+                        Interlocked.Increment(ref rateLimited);
+                        Volatile.Write(ref stop, true);
+                        break;
+                    default:
+                        Interlocked.Increment(ref skipped);
+                        break;
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(work);
+
+        // Lost webhooks: refreshes requested earlier (by this or another run) that completed upstream but were never synced.
+        foreach (var row in await FindAwaitingAsync(time.GetUtcNow(), cancellationToken))
+        {
+            if (time.GetElapsedTime(started) > settings.Budget)
+            {
+                stop = true;
+                break;
+            }
+
+            reconciled++;
+            if (await ReconcileOneAsync(row, cancellationToken))
+            {
+                synced++;
+            }
+        }
+
+        var result = new RefreshRunResult(due.Count, refreshed, rateLimited, skipped, reconciled, synced, stop);
+        logger.LogInformation("RefreshStaleLinks: {Result}", result);
+        return result;
+    }
+
+    private async Task<List<TableEntity>> FindDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var filter = TableFilter.Create(
+            $"PartitionKey eq {LinkRows.IndexPartition} and State eq {MoneyKitLinkStates.Connected} and TransactionsRefreshedAt le {now - settings.StaleAfter} and NotBefore le {now}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in tables.LinkIndex.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        // Stalest first, and never more than the run may do.
+        return rows.OrderBy(r => r.GetDateTimeOffset(LinkIndex.RefreshedAtProperty)).Take(settings.MaxLinksPerRun).ToList();
+    }
+
+    private async Task<List<TableEntity>> FindAwaitingAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var filter = TableFilter.Create(
+            $"PartitionKey eq {LinkRows.IndexPartition} and AwaitingRefresh eq {true} and RefreshRequestedAt le {now - settings.ReconcileAfter}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in tables.LinkIndex.QueryAsync(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+            if (rows.Count >= settings.MaxLinksPerRun)
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
+    private enum RefreshAttempt
+    {
+        Requested,
+        RateLimited,
+        Skipped,
+    }
+
+    private async Task<RefreshAttempt> RefreshOneAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        var linkId = row.GetString(LinkIndex.LinkIdProperty)!;
+        var now = time.GetUtcNow();
+
+        // Claim: only the run whose ETag-guarded write lands refreshes the link.
+        var claimed = Copy(row);
+        claimed[LinkIndex.NotBeforeProperty] = now + settings.MinRefreshInterval;
+        claimed[LinkIndex.RefreshRequestedAtProperty] = now;
+        claimed[LinkIndex.AwaitingRefreshProperty] = true;
+        ETag etag;
+        try
+        {
+            etag = await tables.LinkIndex.UpdateEntityAsync(claimed, row.ETag, merge: false, cancellationToken);
+        }
+        catch (TableConcurrencyException)
+        {
+            return RefreshAttempt.Skipped;
+        }
+
+        var state = await states.GetAsync(linkId, cancellationToken);
+        if (state is null || state.IsDeleted || state.SyncBlockedBy is not null || state.State != MoneyKitLinkStates.Connected)
+        {
+            return RefreshAttempt.Skipped;
+        }
+
+        var products = GrantedProducts(state);
+        if (products.Count == 0)
+        {
+            return RefreshAttempt.Skipped;
+        }
+
+        if (settings.MaxJitter > TimeSpan.Zero)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * settings.MaxJitter.TotalMilliseconds), time, cancellationToken);
+        }
+
+        try
+        {
+            await moneyKit.RefreshProductsAsync(linkId, products, cancellationToken);
+            logger.LogInformation("Requested a refresh of {Products} for link {LinkId}", string.Join(',', products), linkId);
+            return RefreshAttempt.Requested;
+        }
+        catch (MoneyKitException e) when (e.Status == 429)
+        {
+            var retryAt = time.GetUtcNow() + (e.RetryAfter ?? settings.MinRefreshInterval);
+            claimed[LinkIndex.NotBeforeProperty] = retryAt > now + settings.MinRefreshInterval ? retryAt : now + settings.MinRefreshInterval;
+            claimed[LinkIndex.AwaitingRefreshProperty] = false;
+            await TryUpdateAsync(claimed, etag, cancellationToken);
+            logger.LogWarning("MoneyKit rate-limited the refresh of link {LinkId} until {RetryAt}; stopping new refreshes this run", linkId, retryAt);
+            return RefreshAttempt.RateLimited;
+        }
+        catch (MoneyKitException e)
+        {
+            claimed[LinkIndex.AwaitingRefreshProperty] = false;
+            await TryUpdateAsync(claimed, etag, cancellationToken);
+            logger.LogWarning("Refresh of link {LinkId} failed: {Status} {ErrorCode} (request {RequestId})", linkId, e.Status, e.ErrorCode, e.RequestId);
+            if (e.Status is 404 or 410 or 422)
+            {
+                await engine.SyncAsync(linkId, SyncTrigger.Timer, cancellationToken); // records the link error
+            }
+
+            return RefreshAttempt.Skipped;
+        }
+    }
+
+    private async Task<bool> ReconcileOneAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        var linkId = row.GetString(LinkIndex.LinkIdProperty)!;
+        var storedRefreshedAt = row.GetDateTimeOffset(LinkIndex.RefreshedAtProperty) ?? LinkIndex.Never;
+        try
+        {
+            var link = await moneyKit.GetLinkAsync(linkId, cancellationToken);
+            var upstream = link.Products?.Transactions?.RefreshedAt;
+            if (upstream is { } refreshedAt && refreshedAt > storedRefreshedAt)
+            {
+                var outcome = await engine.SyncAsync(linkId, SyncTrigger.Timer, cancellationToken);
+                return outcome.Status is SyncStatus.Completed or SyncStatus.Coalesced;
+            }
+        }
+        catch (MoneyKitException e)
+        {
+            logger.LogWarning("Could not check link {LinkId} for a completed refresh: {Status} {ErrorCode}", linkId, e.Status, e.ErrorCode);
+        }
+
+        if (row.GetDateTimeOffset(LinkIndex.RefreshRequestedAtProperty) is { } requested && time.GetUtcNow() - requested > settings.GiveUpAfter)
+        {
+            var next = Copy(row);
+            next[LinkIndex.AwaitingRefreshProperty] = false;
+            await TryUpdateAsync(next, row.ETag, cancellationToken);
+        }
+
+        return false;
+    }
+
+    private static List<string> GrantedProducts(LinkState state)
+    {
+        var products = state.Link?.Products;
+        if (products is null)
+        {
+            return [.. RefreshableProducts];
+        }
+
+        var granted = new List<string>();
+        if (products.Transactions is not null)
+        {
+            granted.Add("transactions");
+        }
+
+        if (products.Accounts is not null)
+        {
+            granted.Add("accounts");
+        }
+
+        return granted;
+    }
+
+    private async Task TryUpdateAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.LinkIndex.UpdateEntityAsync(entity, etag, merge: false, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // The sync engine or another run updated it; theirs is newer.
+        }
+    }
+
+    private static TableEntity Copy(TableEntity row)
+    {
+        var copy = new TableEntity(row.PartitionKey, row.RowKey);
+        foreach (var (key, value) in row)
+        {
+            copy[key] = value;
+        }
+
+        return copy;
+    }
+}

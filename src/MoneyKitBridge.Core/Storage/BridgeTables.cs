@@ -1,0 +1,45 @@
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Core.Storage;
+
+/// <summary>
+/// The bridge's tables: <c>links</c> (one partition per link: state row, accounts, transactions, sync history,
+/// recent events), <c>userlinks</c> (links by customer user), <c>linkindex</c> (one small row per link for the
+/// refresh planner) and <c>webhookkeys</c> (webhook idempotency keys).
+/// </summary>
+public sealed class BridgeTables
+{
+    public BridgeTables(TableServiceClient service, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Links = service.GetTableClient(prefix + "links");
+        UserLinks = service.GetTableClient(prefix + "userlinks");
+        LinkIndex = service.GetTableClient(prefix + "linkindex");
+        WebhookKeys = service.GetTableClient(prefix + "webhookkeys");
+    }
+
+    public TableClient Links { get; }
+
+    public TableClient UserLinks { get; }
+
+    public TableClient LinkIndex { get; }
+
+    public TableClient WebhookKeys { get; }
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await Links.CreateIfNotExistsAsync(cancellationToken);
+        await UserLinks.CreateIfNotExistsAsync(cancellationToken);
+        await LinkIndex.CreateIfNotExistsAsync(cancellationToken);
+        await WebhookKeys.CreateIfNotExistsAsync(cancellationToken);
+    }
+
+    public async Task DeleteAllAsync(CancellationToken cancellationToken = default)
+    {
+        await Links.DeleteAsync(cancellationToken);
+        await UserLinks.DeleteAsync(cancellationToken);
+        await LinkIndex.DeleteAsync(cancellationToken);
+        await WebhookKeys.DeleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Azure;
+using MoneyKitBridge.MoneyKit;
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Core.Storage;
+
+/// <summary>
+/// The state row of a link: who owns it, MoneyKit's link object as last seen, the sync cursor and snapshot
+/// version, refresh bookkeeping, the sync lease, and the newest webhook applied.
+/// </summary>
+public sealed record LinkState
+{
+    public required string LinkId { get; init; }
+
+    /// <summary>MoneyKit's <c>customer_user.id</c> the link was created for.</summary>
+    public string? OwnerUserId { get; init; }
+
+    /// <summary>MoneyKit link state (connected, error, deleted, ...).</summary>
+    public string? State { get; init; }
+
+    /// <summary>MoneyKit link error code when <see cref="State"/> is error.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The MoneyKit link object as JSON (as MoneyKit returned it).</summary>
+    public string? LinkJson { get; init; }
+
+    public string? Cursor { get; init; }
+
+    /// <summary>Increases with every change of the stored data; readers cache by it.</summary>
+    public long Version { get; init; }
+
+    /// <summary>True once any sync page was applied.</summary>
+    public bool HasData { get; init; }
+
+    /// <summary><c>products.transactions.refreshed_at</c> as of the last applied page.</summary>
+    public DateTimeOffset? TransactionsRefreshedAt { get; init; }
+
+    /// <summary>The refresh whose pending transactions are the stored pending set.</summary>
+    public DateTimeOffset? PendingRefreshedAt { get; init; }
+
+    public DateTimeOffset? LastSyncAt { get; init; }
+
+    /// <summary>Set when MoneyKit answered the sync with a link error; cleared when the link's state changes.</summary>
+    public string? SyncBlockedBy { get; init; }
+
+    public string? LeaseOwner { get; init; }
+
+    public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>Another trigger asked for a sync while the lease was held: the holder runs again before releasing.</summary>
+    public bool SyncRequested { get; init; }
+
+    /// <summary><c>webhook_timestamp</c> of the newest <c>link.state_changed</c> applied.</summary>
+    public DateTimeOffset? StateChangedAt { get; init; }
+
+    /// <summary>When the link was deleted through the bridge (tombstone; data purged).</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public ETag ETag { get; init; }
+
+    public MoneyKitLink? Link => LinkJson is null ? null : JsonSerializer.Deserialize(LinkJson, MoneyKitJsonContext.Default.MoneyKitLink);
+
+    public bool IsDeleted => DeletedAt is not null || State == MoneyKitLinkStates.Deleted;
+
+    public static LinkState FromEntity(TableEntity entity) => new()
+    {
+        LinkId = entity.GetString(nameof(LinkId)) ?? TableKey.Decode(entity.PartitionKey),
+        OwnerUserId = entity.GetString(nameof(OwnerUserId)),
+        State = entity.GetString(nameof(State)),
+        ErrorCode = entity.GetString(nameof(ErrorCode)),
+        LinkJson = entity.GetString(nameof(LinkJson)),
+        Cursor = entity.GetString(nameof(Cursor)),
+        Version = entity.GetInt64(nameof(Version)) ?? 0,
+        HasData = entity.GetBoolean(nameof(HasData)) ?? false,
+        TransactionsRefreshedAt = entity.GetDateTimeOffset(nameof(TransactionsRefreshedAt)),
+        PendingRefreshedAt = entity.GetDateTimeOffset(nameof(PendingRefreshedAt)),
+        LastSyncAt = entity.GetDateTimeOffset(nameof(LastSyncAt)),
+        SyncBlockedBy = entity.GetString(nameof(SyncBlockedBy)),
+        LeaseOwner = entity.GetString(nameof(LeaseOwner)),
+        LeaseUntil = entity.GetDateTimeOffset(nameof(LeaseUntil)),
+        SyncRequested = entity.GetBoolean(nameof(SyncRequested)) ?? false,
+        StateChangedAt = entity.GetDateTimeOffset(nameof(StateChangedAt)),
+        DeletedAt = entity.GetDateTimeOffset(nameof(DeletedAt)),
+        CreatedAt = entity.GetDateTimeOffset(nameof(CreatedAt)),
+        ETag = entity.ETag,
+    };
+
+    /// <summary>The full row (replace semantics: absent values are removed).</summary>
+    public TableEntity ToEntity()
+    {
+        var entity = new TableEntity(LinkRows.Partition(LinkId), LinkRows.StateRow)
+        {
+            [nameof(LinkId)] = LinkId,
+            [nameof(OwnerUserId)] = OwnerUserId,
+            [nameof(State)] = State,
+            [nameof(ErrorCode)] = ErrorCode,
+            [nameof(LinkJson)] = LinkJson,
+            [nameof(Cursor)] = Cursor,
+            [nameof(Version)] = Version,
+            [nameof(HasData)] = HasData,
+            [nameof(TransactionsRefreshedAt)] = TransactionsRefreshedAt,
+            [nameof(PendingRefreshedAt)] = PendingRefreshedAt,
+            [nameof(LastSyncAt)] = LastSyncAt,
+            [nameof(SyncBlockedBy)] = SyncBlockedBy,
+            [nameof(LeaseOwner)] = LeaseOwner,
+            [nameof(LeaseUntil)] = LeaseUntil,
+            [nameof(SyncRequested)] = SyncRequested,
+            [nameof(StateChangedAt)] = StateChangedAt,
+            [nameof(DeletedAt)] = DeletedAt,
+            [nameof(CreatedAt)] = CreatedAt,
+        };
+        return entity;
+    }
+
+    public static string SerializeLink(MoneyKitLink link) => JsonSerializer.Serialize(link, MoneyKitJsonContext.Default.MoneyKitLink);
+}

@@ -1,0 +1,77 @@
+using Azure;
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Core.Storage;
+
+/// <summary>Reads and writes link state rows with optimistic concurrency (every write is ETag-guarded).</summary>
+public sealed class LinkStateStore(BridgeTables tables)
+{
+    public async Task<LinkState?> GetAsync(string linkId, CancellationToken cancellationToken = default)
+    {
+        var entity = await tables.Links.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
+        return entity is null ? null : LinkState.FromEntity(entity);
+    }
+
+    /// <summary>Creates the row; false when it already exists.</summary>
+    public async Task<bool> TryCreateAsync(LinkState state, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await tables.Links.AddEntityAsync(state.ToEntity(), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces the row if it is unchanged since <paramref name="state"/> was read; null on a conflict.</summary>
+    public async Task<LinkState?> TryReplaceAsync(LinkState state, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var etag = await tables.Links.UpdateEntityAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, merge: false, cancellationToken);
+            return state with { ETag = etag };
+        }
+        catch (TableConcurrencyException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the current row until it sticks (re-reading on every conflict).
+    /// Returns the stored state, or null when the link does not exist or <paramref name="change"/> returns null.
+    /// </summary>
+    public async Task<LinkState?> UpdateAsync(string linkId, Func<LinkState, LinkState?> change, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var current = await GetAsync(linkId, cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+
+            var next = change(current);
+            if (next is null)
+            {
+                return null;
+            }
+
+            if (next == current)
+            {
+                return current;
+            }
+
+            var stored = await TryReplaceAsync(next with { ETag = current.ETag }, cancellationToken);
+            if (stored is not null)
+            {
+                return stored;
+            }
+        }
+
+        throw new InvalidOperationException($"The state of link {linkId} kept changing; giving up after 50 attempts.");
+    }
+}

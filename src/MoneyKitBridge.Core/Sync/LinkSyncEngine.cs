@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.MoneyKit;
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Core.Sync;
+
+/// <summary>
+/// Keeps one link's partition an exact copy of MoneyKit's data. A sync claims the link with an ETag-guarded lease
+/// (a second claimant only leaves a "sync again" mark), pages <c>transactions/sync</c> from the stored cursor,
+/// writes each page's rows in Table batches and commits the cursor only after the page's data, then replaces
+/// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run.
+/// </summary>
+public sealed class LinkSyncEngine
+{
+    private readonly BridgeTables tables;
+    private readonly LinkStateStore states;
+    private readonly MoneyKitClient moneyKit;
+    private readonly SyncOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<LinkSyncEngine> logger;
+
+    public LinkSyncEngine(BridgeTables tables, MoneyKitClient moneyKit, IOptions<SyncOptions> options, TimeProvider time, ILogger<LinkSyncEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.tables = tables;
+        states = new LinkStateStore(tables);
+        this.moneyKit = moneyKit;
+        this.options = options.Value;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>Test seam: called at every durable step; throwing from it acts out a crash at that point.</summary>
+    internal Func<SyncCheckpoint, ValueTask>? Checkpoint { get; set; }
+
+    /// <summary>Syncs the link, or asks the current holder to run again. Never runs two loops for one link at once.</summary>
+    public async Task<SyncOutcome> SyncAsync(string linkId, SyncTrigger trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(linkId);
+        var owner = Guid.NewGuid().ToString("N");
+        var claim = await ClaimAsync(linkId, owner, cancellationToken);
+        if (claim.Outcome is { } early)
+        {
+            return early;
+        }
+
+        var state = claim.State!;
+        var total = new SyncOutcome(SyncStatus.Completed);
+        while (true)
+        {
+            (SyncOutcome Outcome, LinkState State) run;
+            try
+            {
+                run = await RunOnceAsync(state, owner, trigger, cancellationToken);
+            }
+            catch (Exception e) when (e is not SyncLeaseLostException)
+            {
+                // Storage trouble or cancellation: hand the lease back so the next trigger need not wait for it to expire.
+                await TryReleaseAsync(linkId, owner);
+                throw;
+            }
+
+            total = Add(total, run.Outcome);
+            if (run.Outcome.Status != SyncStatus.Completed)
+            {
+                await ReleaseAsync(linkId, owner, honourRequests: false, CancellationToken.None);
+                return total with { Status = run.Outcome.Status, Error = run.Outcome.Error };
+            }
+
+            var again = await ReleaseAsync(linkId, owner, honourRequests: true, cancellationToken);
+            if (again is null)
+            {
+                return total;
+            }
+
+            state = again;
+        }
+    }
+
+    private static SyncOutcome Add(SyncOutcome a, SyncOutcome b) =>
+        a with { Pages = a.Pages + b.Pages, Created = a.Created + b.Created, Updated = a.Updated + b.Updated, Removed = a.Removed + b.Removed, PendingReplaced = a.PendingReplaced + b.PendingReplaced };
+
+    private async Task<(LinkState? State, SyncOutcome? Outcome)> ClaimAsync(string linkId, string owner, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var state = await states.GetAsync(linkId, cancellationToken);
+            if (state is null || state.IsDeleted || state.SyncBlockedBy is not null)
+            {
+                return (null, new SyncOutcome(SyncStatus.Skipped, Error: state?.SyncBlockedBy));
+            }
+
+            var now = time.GetUtcNow();
+            if (state.LeaseOwner is not null && state.LeaseUntil > now)
+            {
+                if (state.SyncRequested || await states.TryReplaceAsync(state with { SyncRequested = true }, cancellationToken) is not null)
+                {
+                    logger.LogInformation("Sync of link {LinkId} is running elsewhere; asked it to run again", linkId);
+                    return (null, new SyncOutcome(SyncStatus.Coalesced));
+                }
+
+                continue;
+            }
+
+            var claimed = await states.TryReplaceAsync(state with { LeaseOwner = owner, LeaseUntil = now + options.LeaseDuration, SyncRequested = false }, cancellationToken);
+            if (claimed is not null)
+            {
+                return (claimed, null);
+            }
+        }
+
+        throw new InvalidOperationException($"Could not claim link {linkId}: its state row kept changing.");
+    }
+
+    private async Task TryReleaseAsync(string linkId, string owner)
+    {
+        try
+        {
+            await ReleaseAsync(linkId, owner, honourRequests: false, CancellationToken.None);
+        }
+        catch (RequestFailedException e)
+        {
+            logger.LogWarning("Could not release the sync lease of link {LinkId} ({Status}); it expires by itself", linkId, e.Status);
+        }
+    }
+
+    /// <summary>Releases the lease; when another trigger asked meanwhile (and <paramref name="honourRequests"/>) keeps it and returns the state to run again with.</summary>
+    private async Task<LinkState?> ReleaseAsync(string linkId, string owner, bool honourRequests, CancellationToken cancellationToken)
+    {
+        LinkState? rerun = null;
+        await states.UpdateAsync(
+            linkId,
+            current =>
+            {
+                rerun = null;
+                if (current.LeaseOwner != owner)
+                {
+                    return null;
+                }
+
+                if (honourRequests && current.SyncRequested && current.SyncBlockedBy is null && !current.IsDeleted)
+                {
+                    rerun = current with { SyncRequested = false, LeaseUntil = time.GetUtcNow() + options.LeaseDuration };
+                    return rerun;
+                }
+
+                return current with { LeaseOwner = null, LeaseUntil = null };
+            },
+            cancellationToken);
+        return rerun is null ? null : await states.GetAsync(linkId, cancellationToken);
+    }
+
+    private async Task<(SyncOutcome Outcome, LinkState State)> RunOnceAsync(LinkState state, string owner, SyncTrigger trigger, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var partition = LinkRows.Partition(state.LinkId);
+        int pages = 0, created = 0, updated = 0, removed = 0, pendingReplaced = 0;
+        var accountsSeen = false;
+        try
+        {
+            bool hasMore;
+            do
+            {
+                var page = await moneyKit.SyncTransactionsAsync(state.LinkId, state.Cursor, options.PageSize, cancellationToken);
+                var refreshedAt = page.Link?.Products?.Transactions?.RefreshedAt ?? state.TransactionsRefreshedAt;
+                pages++;
+
+                var upserts = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+                foreach (var t in page.Transactions.Created)
+                {
+                    upserts[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
+                }
+
+                foreach (var t in page.Transactions.Updated)
+                {
+                    upserts[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
+                }
+
+                var deletes = page.Transactions.Removed.Where(id => !upserts.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+                created += page.Transactions.Created.Count;
+                updated += page.Transactions.Updated.Count;
+                removed += deletes.Count;
+
+                await WriteBatchesAsync(upserts.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+                await DeleteRowsAsync(partition, deletes.Select(LinkRows.Transaction), cancellationToken);
+                await ReachedAsync(SyncCheckpoint.DeletesApplied);
+
+                if (page.Accounts is { Count: > 0 } accounts)
+                {
+                    await WriteBatchesAsync(accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SnapshotRows.Account(partition, a))), cancellationToken);
+                    accountsSeen = true;
+                    await ReachedAsync(SyncCheckpoint.AccountsWritten);
+                }
+
+                // Progress only after the page's data: a crash before this line replays the page (idempotent upserts/deletes).
+                var link = page.Link;
+                state = await CommitAsync(state, owner, s => s with
+                {
+                    Cursor = page.Cursor.Next ?? s.Cursor,
+                    Version = s.Version + 1,
+                    HasData = true,
+                    TransactionsRefreshedAt = refreshedAt,
+                    LinkJson = link is null ? s.LinkJson : LinkState.SerializeLink(link),
+                    State = link?.State ?? s.State,
+                    ErrorCode = link is null ? s.ErrorCode : link.ErrorCode,
+                    LeaseUntil = time.GetUtcNow() + options.LeaseDuration,
+                }, cancellationToken);
+                await ReachedAsync(SyncCheckpoint.PageCommitted);
+                hasMore = page.HasMore;
+            }
+            while (hasMore);
+
+            if (!accountsSeen)
+            {
+                accountsSeen = await RefreshAccountsAsync(state, partition, cancellationToken);
+            }
+
+            if (state.TransactionsRefreshedAt is { } refreshed && (state.PendingRefreshedAt is null || refreshed > state.PendingRefreshedAt))
+            {
+                pendingReplaced = await ReplacePendingAsync(partition, refreshed, cancellationToken);
+                await ReachedAsync(SyncCheckpoint.PendingReplaced);
+            }
+
+            state = await CommitAsync(state, owner, s => s with
+            {
+                PendingRefreshedAt = s.TransactionsRefreshedAt,
+                LastSyncAt = time.GetUtcNow(),
+                Version = pendingReplaced > 0 || accountsSeen ? s.Version + 1 : s.Version,
+            }, cancellationToken);
+            await UpdateIndexAsync(state, cancellationToken);
+
+            var outcome = new SyncOutcome(SyncStatus.Completed, pages, created, updated, removed, pendingReplaced);
+            await RecordHistoryAsync(partition, trigger, started, outcome, null, cancellationToken);
+            logger.LogInformation(
+                "Synced link {LinkId} ({Trigger}): {Pages} pages, {Created} created, {Updated} updated, {Removed} removed, {Pending} stale pending removed",
+                state.LinkId, trigger, pages, created, updated, removed, pendingReplaced);
+            return (outcome, state);
+        }
+        catch (MoneyKitException e) when (e.Status is 403 or 404 or 410 or 422)
+        {
+            var linkState = e.Status switch
+            {
+                404 or 410 => MoneyKitLinkStates.Deleted,
+                422 => MoneyKitLinkStates.Error,
+                _ => state.State,
+            };
+            var errorCode = e.Status == 422 ? e.LinkErrorCode ?? e.ErrorCode : state.ErrorCode;
+            await CommitAsync(state, owner, s => s with { State = linkState, ErrorCode = errorCode, SyncBlockedBy = e.ErrorCode ?? "link_error" }, CancellationToken.None);
+            var outcome = new SyncOutcome(SyncStatus.LinkError, pages, created, updated, removed, 0, e.ErrorCode);
+            await RecordHistoryAsync(partition, trigger, started, outcome, e.RequestId, CancellationToken.None);
+            logger.LogWarning("Sync of link {LinkId} stopped: MoneyKit answered {Status} {ErrorCode} (request {RequestId})", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
+            return (outcome, state);
+        }
+        catch (MoneyKitException e)
+        {
+            var outcome = new SyncOutcome(SyncStatus.Failed, pages, created, updated, removed, 0, e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await RecordHistoryAsync(partition, trigger, started, outcome, e.RequestId, CancellationToken.None);
+            logger.LogWarning("Sync of link {LinkId} failed: MoneyKit answered {Status} {ErrorCode} (request {RequestId}); will resume from the stored cursor", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
+            return (outcome, state);
+        }
+    }
+
+    private async Task<bool> RefreshAccountsAsync(LinkState state, string partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await moneyKit.GetAccountsAsync(state.LinkId, cancellationToken);
+            await WriteBatchesAsync(response.Accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SnapshotRows.Account(partition, a))), cancellationToken);
+            await ReachedAsync(SyncCheckpoint.AccountsWritten);
+            return true;
+        }
+        catch (MoneyKitException e) when (e.Status is 403 or 429)
+        {
+            // Accounts not granted, or read-limited: keep the last snapshot.
+            return false;
+        }
+    }
+
+    private async Task<LinkState> CommitAsync(LinkState state, string owner, Func<LinkState, LinkState> change, CancellationToken cancellationToken)
+    {
+        var next = change(state);
+        var stored = await states.TryReplaceAsync(next, cancellationToken);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        // Someone else wrote the row (a "sync again" mark, a webhook state change): merge our change into theirs.
+        var result = await states.UpdateAsync(state.LinkId, current => current.LeaseOwner == owner ? change(current) : null, cancellationToken);
+        return result ?? throw new SyncLeaseLostException(state.LinkId);
+    }
+
+    private async Task WriteBatchesAsync(IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        var batches = actions.Chunk(100).ToList();
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelBatches, CancellationToken = cancellationToken },
+            async (batch, ct) =>
+            {
+                await tables.Links.SubmitTransactionAsync(batch, ct);
+                await ReachedAsync(SyncCheckpoint.BatchWritten);
+            });
+    }
+
+    private async Task DeleteRowsAsync(string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
+    {
+        // One by one: a delete of an absent row fails a whole batch, and after a crash some may be gone already.
+        await Parallel.ForEachAsync(
+            rowKeys,
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelBatches * 2, CancellationToken = cancellationToken },
+            async (rowKey, ct) => await tables.Links.DeleteEntityAsync(partition, rowKey, cancellationToken: ct));
+    }
+
+    private async Task<int> ReplacePendingAsync(string partition, DateTimeOffset refreshedAt, CancellationToken cancellationToken)
+    {
+        var filter = LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and Pending eq true";
+        var stale = new List<string>();
+        await foreach (var row in tables.Links.QueryAsync(filter, select: ["RefreshMark"], cancellationToken: cancellationToken))
+        {
+            if (row.GetDateTimeOffset("RefreshMark") != refreshedAt)
+            {
+                stale.Add(row.RowKey);
+            }
+        }
+
+        await DeleteRowsAsync(partition, stale, cancellationToken);
+        return stale.Count;
+    }
+
+    private Task UpdateIndexAsync(LinkState state, CancellationToken cancellationToken) =>
+        LinkIndex.UpsertFromStateAsync(tables, state, cancellationToken);
+
+    private async Task RecordHistoryAsync(string partition, SyncTrigger trigger, DateTimeOffset started, SyncOutcome outcome, string? requestId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var row = new TableEntity(partition, LinkRows.SyncHistory(now))
+        {
+            ["Trigger"] = trigger.ToString(),
+            ["StartedAt"] = started,
+            ["EndedAt"] = now,
+            ["Pages"] = outcome.Pages,
+            ["Created"] = outcome.Created,
+            ["Updated"] = outcome.Updated,
+            ["Removed"] = outcome.Removed,
+            ["PendingReplaced"] = outcome.PendingReplaced,
+            ["Outcome"] = outcome.Status.ToString(),
+            ["Error"] = outcome.Error,
+            ["RequestId"] = requestId,
+        };
+        await tables.Links.UpsertEntityAsync(row, cancellationToken: cancellationToken);
+
+        var old = new List<string>();
+        var seen = 0;
+        await foreach (var history in tables.Links.QueryAsync(LinkRows.KindFilter(partition, LinkRows.SyncHistoryPrefix), select: ["Outcome"], cancellationToken: cancellationToken))
+        {
+            if (++seen > options.MaxHistory)
+            {
+                old.Add(history.RowKey);
+            }
+        }
+
+        await DeleteRowsAsync(partition, old, cancellationToken);
+    }
+
+    private async ValueTask ReachedAsync(SyncCheckpoint checkpoint)
+    {
+        if (Checkpoint is { } hook)
+        {
+            await hook(checkpoint);
+        }
+    }
+}
+
+/// <summary>The sync lease was taken over (it expired while this run was stalled); this run stops without committing.</summary>
+public sealed class SyncLeaseLostException(string linkId)
+    : Exception($"The sync lease of link {linkId} was lost; another run owns it now.");

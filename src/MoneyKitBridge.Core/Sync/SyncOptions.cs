@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MoneyKitBridge.Core.Sync;
+
+/// <summary>Tuning of the sync engine (section <c>Sync</c>).</summary>
+public sealed class SyncOptions
+{
+    /// <summary>Transactions per <c>transactions/sync</c> page (MoneyKit allows 1..500).</summary>
+    [Range(1, 500)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>Table batches of one page written concurrently.</summary>
+    [Range(1, 16)]
+    public int MaxParallelBatches { get; set; } = 4;
+
+    /// <summary>How long a sync lease lasts without being renewed (renewed on every page).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Sync history rows kept per link.</summary>
+    [Range(1, 1000)]
+    public int MaxHistory { get; set; } = 50;
+
+    /// <summary>How long transactions may go without refresh before the timer refreshes the link.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(6);
+}
