@@ -45,9 +45,9 @@ public sealed record CreateLinkSessionRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonElement? CustomSandboxData { get; init; }
 
-    /// <summary>Fields this model does not name, sent as given.</summary>
+    /// <summary>Fields this model does not name, sent as given. Settable only because System.Text.Json must fill it.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary><c>customer_user</c> of a link session: your own user id plus optional contact details.</summary>
@@ -64,7 +64,7 @@ public sealed record MoneyKitCustomerUser
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonElement? Phone { get; init; }
 
-    /// <summary>Fields this model does not name, sent as given.</summary>
+    /// <summary>Fields this model does not name, sent as given. Settable only because System.Text.Json must fill it.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

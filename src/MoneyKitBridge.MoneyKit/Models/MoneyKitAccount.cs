@@ -27,7 +27,7 @@ public sealed record MoneyKitAccount
     /// <summary><c>closed</c>.</summary>
     public bool? Closed { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -12,9 +12,9 @@ public sealed record MoneyKitExchangeTokenResponse
     /// <summary><c>link</c>: the new link.</summary>
     public MoneyKitLink? Link { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>Body of <c>POST /link-session/exchange-token</c>.</summary>

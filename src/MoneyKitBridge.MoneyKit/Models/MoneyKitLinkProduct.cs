@@ -21,7 +21,7 @@ public sealed record MoneyKitLinkProduct
     /// <summary><c>unavailable</c>: why the product cannot be refreshed now (past data stays readable).</summary>
     public string? Unavailable { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -47,7 +47,7 @@ public sealed record MoneyKitTransaction
     /// <summary><c>original_id</c> (imported data only).</summary>
     public string? OriginalId { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -21,9 +21,9 @@ public sealed record MoneyKitTransactionEnrichment
     /// <summary><c>recurrence</c>.</summary>
     public MoneyKitEnrichmentRecurrence? Recurrence { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>An enrichment category or subcategory with its confidence.</summary>
@@ -35,9 +35,9 @@ public sealed record MoneyKitEnrichmentCategory
     /// <summary><c>confidence</c> (0-100).</summary>
     public double? Confidence { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A merchant or payment processor recognised in a transaction.</summary>
@@ -55,9 +55,9 @@ public sealed record MoneyKitEnrichmentParty
     /// <summary><c>confidence</c> (0-100).</summary>
     public double? Confidence { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A predicted recurrence of a transaction.</summary>
@@ -69,7 +69,7 @@ public sealed record MoneyKitEnrichmentRecurrence
     /// <summary><c>next_predicted_date</c>.</summary>
     public DateOnly? NextPredictedDate { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

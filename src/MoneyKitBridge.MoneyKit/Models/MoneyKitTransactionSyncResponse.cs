@@ -21,9 +21,9 @@ public sealed record MoneyKitTransactionSyncResponse
     /// <summary><c>link</c>, including <c>products.transactions.refreshed_at</c>.</summary>
     public MoneyKitLink? Link { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary><c>transactions</c> of a sync page.</summary>
@@ -38,9 +38,9 @@ public sealed record MoneyKitTransactionChanges
     /// <summary><c>removed</c>: ids of removed (never pending) transactions.</summary>
     public IReadOnlyList<string> Removed { get; init; } = [];
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary><c>cursor</c> of a sync page.</summary>
@@ -49,7 +49,7 @@ public sealed record MoneyKitSyncCursor
     /// <summary><c>next</c>.</summary>
     public string? Next { get; init; }
 
-    /// <summary>Fields this model does not name, kept so they survive a round-trip.</summary>
+    /// <summary>Fields this model does not name, kept so they survive a round-trip. Settable only because System.Text.Json must fill it; treat it as read-only.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

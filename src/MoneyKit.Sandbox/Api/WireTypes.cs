@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MoneyKit.Sandbox.Api;
+
+// MoneyKit's wire contract as the sandbox speaks it (snake_case through SandboxJsonContext).
+// Kept apart from the bridge's client models on purpose: a mistake on either side shows up in tests.
+
+internal sealed record MoneyKitError(
+    string ErrorCode,
+    string ErrorMessage,
+    string? DocumentationUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LinkErrorCode = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ValidationProblem>? ValidationErrors = null);
+
+internal sealed record ValidationProblem(IReadOnlyList<string> Loc, string Msg, string Type);
+
+internal sealed record TokenRequest(string? GrantType, string? ClientId, string? ClientSecret, string? Scope);
+
+internal sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+
+internal sealed record IntrospectResponse(string ClientId, string AppId, string AppName);
+
+internal sealed record LinkProductWire(DateTime? RefreshedAt, DateTime? LastAttemptedAt, string? ErrorCode, string? ErrorMessage, string? Unavailable);
+
+internal sealed record LinkWire(
+    string LinkId,
+    string InstitutionId,
+    string InstitutionName,
+    string? InstitutionAvatar,
+    string State,
+    string? ErrorCode,
+    IReadOnlyList<string> LinkTags,
+    string? Webhook,
+    string Provider,
+    IReadOnlyDictionary<string, LinkProductWire> Products,
+    IReadOnlyList<string> AvailableProducts);
+
+internal sealed record PatchLinkRequest(JsonElement Webhook, IReadOnlyList<string>? LinkTags);
+
+internal sealed record BalancesWire(string Currency, decimal? Available, decimal? Current, decimal? Limit, DateTime? BalanceDate);
+
+internal sealed record AccountWire(string AccountId, string AccountType, string Name, string AccountMask, BalancesWire Balances, string? OriginalId, bool Closed);
+
+internal sealed record AccountsResponse(IReadOnlyList<AccountWire> Accounts, LinkWire Link);
+
+internal sealed record AccountResponse(AccountWire Account, LinkWire Link);
+
+internal sealed record AchNumberWire(string AccountId, string AccountNumber, string RoutingNumber);
+
+internal sealed record AccountNumbersWire(IReadOnlyList<AchNumberWire> Ach);
+
+internal sealed record AccountNumbersResponse(IReadOnlyList<AccountWire> Accounts, AccountNumbersWire Numbers, LinkWire Link);
+
+internal sealed record AddressWire(string City, string Country, string Line1, string PostalCode, string Region);
+
+internal sealed record ContactWire(string Value, bool Primary);
+
+internal sealed record OwnerWire(string Name, IReadOnlyList<AddressWire> Addresses, IReadOnlyList<ContactWire> PhoneNumbers, IReadOnlyList<ContactWire> Emails);
+
+internal sealed record AccountIdentityWire(string AccountId, string AccountType, string Name, string AccountMask, BalancesWire Balances, IReadOnlyList<OwnerWire> Owners);
+
+internal sealed record IdentityResponse(IReadOnlyList<AccountIdentityWire> Accounts, LinkWire Link);
+
+internal sealed record ConfidenceValueWire(string Value, int Confidence);
+
+internal sealed record MerchantWire(string Id, string Name, string? Logo, int Confidence);
+
+internal sealed record EnrichmentWire(ConfidenceValueWire Category, ConfidenceValueWire Subcategory, MerchantWire? Merchant, MerchantWire? Processor, JsonElement? Recurrence);
+
+internal sealed record TransactionWire(
+    string TransactionId,
+    string AccountId,
+    string Amount,
+    string Type,
+    string Currency,
+    string Date,
+    string? Datetime,
+    string? Description,
+    string? RawDescription,
+    bool Pending,
+    string? Category,
+    EnrichmentWire? Enrichment,
+    string? OriginalId);
+
+internal sealed record TransactionsPageResponse(int Total, int Page, int Size, IReadOnlyList<TransactionWire> Transactions, IReadOnlyList<AccountWire> Accounts, LinkWire Link);
+
+internal sealed record SyncTransactionsWire(IReadOnlyList<TransactionWire> Created, IReadOnlyList<TransactionWire> Updated, IReadOnlyList<string> Removed);
+
+internal sealed record CursorWire(string Next);
+
+internal sealed record SyncResponse(SyncTransactionsWire Transactions, IReadOnlyList<AccountWire> Accounts, CursorWire Cursor, bool HasMore, LinkWire Link);
+
+internal sealed record RefreshProductsRequest(IReadOnlyList<string>? Products);
+
+internal sealed record JwkWire(string Kty, string Crv, string X, string Y, string Kid, string Alg, string Use);
+
+internal sealed record JwksWire(IReadOnlyList<JwkWire> Keys);
+
+internal sealed record JwtHeaderWire(string Alg, string Kid, string Typ);
+
+internal sealed record JwtClaimsWire(string Iss, long Iat, string RequestBodySha256);
+
+internal sealed record LinkStateChangedWebhook(
+    string WebhookEvent, int WebhookMajorVersion, int WebhookMinorVersion, DateTime WebhookTimestamp, string WebhookIdempotencyKey,
+    string LinkId, IReadOnlyList<string> LinkTags, string State, string? Error, string? ErrorMessage);
+
+internal sealed record LinkProductRefreshWebhook(
+    string WebhookEvent, int WebhookMajorVersion, int WebhookMinorVersion, DateTime WebhookTimestamp, string WebhookIdempotencyKey,
+    string LinkId, IReadOnlyList<string> LinkTags, string Product, string State, DateTime StateChangedAt, string? ErrorMessage);
+
+internal sealed record TransactionsUpdatesAvailableWebhook(
+    string WebhookEvent, int WebhookMajorVersion, int WebhookMinorVersion, DateTime WebhookTimestamp, string WebhookIdempotencyKey,
+    string LinkId, IReadOnlyList<string> LinkTags, bool HasHistory);
+
+internal sealed record TestWebhookRequest(string? WebhookEvent, string? WebhookIdempotencyKey);
+
+internal sealed record TestWebhookResponse(string DeliveryToken, string WebhookIdempotencyKey);
+
+internal sealed record InstitutionWire(string InstitutionId, string Name, string Domain, string Color, string ColorDark, string? Avatar, bool IsSandbox, string AuthType, IReadOnlyList<string> AvailableProducts);
+
+internal sealed record InstitutionsResponse(IReadOnlyList<InstitutionWire> Institutions);
+
+// Sandbox control surface.
+internal sealed record CreateSandboxLinkRequest(
+    string? CustomerUserId, string? InstitutionId, string? Username, string? ClientId, IReadOnlyList<string>? Products,
+    string? Webhook, IReadOnlyList<string>? LinkTags, string? PendingMode);
+
+internal sealed record SeedTransactionsRequest(int? Count, int? Days);
+
+internal sealed record SeedTransactionsResponse(int Added, int Total);
+
+internal sealed record PatchTransactionRequest(decimal? Amount, string? Description);
+
+internal sealed record SetLinkStateRequest(string? State, string? ErrorCode);
+
+internal sealed record AdvanceClockRequest(double? Seconds);
+
+internal sealed record ClockResponse(DateTime Now);
+
+internal sealed record FaultRequest(
+    string? Method, string? PathPrefix, int? Status, string? ErrorCode, int? RetryAfterSeconds, JsonElement? RetryAfterHttpDate,
+    int? Count, int? LatencyMs, bool? DropConnection);
+
+internal sealed record FaultResponse(string FaultId, int Count);
+
+internal sealed record WebhookBehaviourRequest(JsonElement? FailNext, bool? Duplicate, bool? ReverseOrder);
+
+internal sealed record RequestLogEntry(string Method, string Path, int Status, DateTime At);
+
+internal sealed record WebhookDeliveryEntry(
+    string Event, string LinkId, int Attempt, int Status, string WebhookIdempotencyKey, string DeliveryToken, string Url, DateTime At);
+
+internal sealed record RotatedKey(string Kid);
+
+internal sealed record ExpiredTokens(int Expired);

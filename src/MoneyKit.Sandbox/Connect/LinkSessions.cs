@@ -1,0 +1,3 @@
+namespace MoneyKit.Sandbox.Connect;
+
+internal sealed class LinkSessions;

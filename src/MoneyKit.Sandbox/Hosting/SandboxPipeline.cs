@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using MoneyKit.Sandbox.Api;
+using MoneyKit.Sandbox.Control;
+
+namespace MoneyKit.Sandbox;
+
+/// <summary>
+/// Around every request: <c>X-Request-Id</c>, <c>MoneyKit-Version</c> echo, injected faults and the request log
+/// (MoneyKit API calls only, not the <c>/sandbox</c> control surface), and a MoneyKit-shaped 500 instead of a stack trace.
+/// </summary>
+internal static class SandboxPipeline
+{
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var response = context.Response;
+        response.Headers["X-Request-Id"] = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var version = context.Request.Headers["MoneyKit-Version"].FirstOrDefault();
+        response.Headers["MoneyKit-Version"] = string.IsNullOrWhiteSpace(version) ? SandboxApplication.DefaultApiVersion : version;
+
+        var isApi = !context.Request.Path.StartsWithSegments("/sandbox") && context.Request.Path != "/";
+        var services = context.RequestServices;
+        var time = services.GetRequiredService<TimeProvider>();
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value ?? "/";
+        if (isApi && services.GetRequiredService<FaultRules>().Take(method, path) is { } fault)
+        {
+            if (fault.LatencyMs > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMs), time, context.RequestAborted);
+            }
+
+            if (fault.DropConnection)
+            {
+                Log(services, method, path, 0, time);
+                context.Abort();
+                return;
+            }
+
+            if (fault.Status is { } status)
+            {
+                await new ErrorResult(status, fault.Error(), fault.RetryAfter).ExecuteAsync(context);
+                Log(services, method, path, status, time);
+                return;
+            }
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !response.HasStarted)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("MoneyKit.Sandbox").LogError(ex, "Unhandled sandbox error on {Method} {Path}", method, path);
+            response.Clear();
+            await new ErrorResult(StatusCodes.Status500InternalServerError, new MoneyKitError("api_error.internal_server_error", "Internal sandbox error.", null)).ExecuteAsync(context);
+        }
+
+        if (isApi)
+        {
+            Log(services, method, path, response.StatusCode, time);
+        }
+    }
+
+    private static void Log(IServiceProvider services, string method, string path, int status, TimeProvider time) =>
+        services.GetRequiredService<RequestLog>().Add(new RequestLogEntry(method, path, status, time.GetUtcNow().UtcDateTime));
+}
