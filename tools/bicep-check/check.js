@@ -95,7 +95,7 @@ function propertyKey(property) {
 }
 
 function propertyValue(property) {
-  return property.namedChildren.filter((child) => child.type !== 'comment')[1];
+  return property && property.namedChildren.filter((child) => child.type !== 'comment')[1];
 }
 
 function objectProperties(objectNode) {
@@ -228,33 +228,50 @@ if (appTree && !/runtime:\s*\{\s*name:\s*'custom'\s*version:\s*'1\.0'/.test(appT
 // ---------------------------------------------------------------------------------------------
 // 3. Roles of the app identity (and the deployer's vault writer role).
 const requiredRoles = {
-  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b': 'Storage Blob Data Owner',
-  '974c5e8b-45b9-4653-ba55-5f855dd0fb88': 'Storage Queue Data Contributor',
-  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': 'Storage Table Data Contributor',
-  '4633458b-17de-408a-b874-0445c86b69e6': 'Key Vault Secrets User',
-  '3913510d-42f4-4e42-8a64-420c390055eb': 'Monitoring Metrics Publisher',
-  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': 'Key Vault Secrets Officer (deployer)',
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b': ['Storage Blob Data Owner', 'appPrincipalId'],
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88': ['Storage Queue Data Contributor', 'appPrincipalId'],
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': ['Storage Table Data Contributor', 'appPrincipalId'],
+  '4633458b-17de-408a-b874-0445c86b69e6': ['Key Vault Secrets User', 'appPrincipalId'],
+  '3913510d-42f4-4e42-8a64-420c390055eb': ['Monitoring Metrics Publisher', 'appPrincipalId'],
+  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': ['Key Vault Secrets Officer', 'deployerPrincipalId'],
 };
 const rbacTree = treeOf('infra/modules/rbac.bicep');
 if (rbacTree) {
-  const rbacText = rbacTree.rootNode.text;
-  const assignments = resources(rbacTree).filter((r) => r.type.startsWith('Microsoft.Authorization/roleAssignments@'));
-  const assignedText = assignments.map((r) => r.node.text).join('\n');
-  // Names of the role variables (roles.<name>) and the arrays that are looped over.
-  const roleNames = new Map([...rbacText.matchAll(/(\w+):\s*'([0-9a-f-]{36})'/g)].map((m) => [m[2], m[1]]));
-  for (const [guid, title] of Object.entries(requiredRoles)) {
-    checks++;
-    const name = roleNames.get(guid);
-    if (!name) {
-      fail(`infra/modules/rbac.bicep: role ${title} (${guid}) is not defined`);
+  // roles.<name> -> GUID, from the `roles` object variable.
+  const roleGuids = new Map([...rbacTree.rootNode.text.matchAll(/(\w+):\s*'([0-9a-f-]{36})'/g)].map((m) => [m[1], m[2]]));
+  const variables = new Map(rbacTree.rootNode.namedChildren
+    .filter((node) => node.type === 'variable_declaration')
+    .map((node) => [node.namedChildren[0].text, node]));
+  // (principal expression, role GUID) of every roleAssignments resource, resolving `for x in list`.
+  const assigned = new Set();
+  for (const r of resources(rbacTree).filter((x) => x.type.startsWith('Microsoft.Authorization/roleAssignments@'))) {
+    const loop = r.node.namedChildren.find((child) => child.type === 'for_statement');
+    const condition = r.node.namedChildren.find((child) => child.type === 'if_statement');
+    const body = loop ? loop.childForFieldName('body')
+      : condition ? condition.namedChildren.find((child) => child.type === 'object') : r.body;
+    const props = propertyValue(property(body, 'properties'));
+    const roleDefinition = propertyValue(property(props, 'roleDefinitionId'));
+    const principal = propertyValue(property(props, 'principalId'));
+    if (!roleDefinition || !principal) {
+      fail(`infra/modules/rbac.bicep:${r.node.startPosition.row + 1}: role assignment without roleDefinitionId or principalId`);
       continue;
     }
-    const usedDirectly = assignedText.includes(`roles.${name}`);
-    const usedInLoop = rbacTree.rootNode.namedChildren
-      .filter((node) => node.type === 'variable_declaration' && node.text.includes(`roles.${name}`))
-      .some((node) => assignedText.includes(` in ${node.namedChildren.find((c) => c.type === 'identifier').text}:`));
-    if (!usedDirectly && !usedInLoop) {
-      fail(`infra/modules/rbac.bicep: role ${title} is never assigned`);
+    let source = roleDefinition.text;
+    if (loop) {
+      const loopVariable = loop.childForFieldName('initializer').text;
+      const list = loop.namedChildren.filter((child) => child.type === 'identifier')[1];
+      if (new RegExp(`\\b${loopVariable}\\b`).test(roleDefinition.text) && list && variables.has(list.text)) {
+        source += variables.get(list.text).text;
+      }
+    }
+    for (const match of source.matchAll(/roles\.(\w+)/g)) {
+      assigned.add(`${principal.text} ${roleGuids.get(match[1])}`);
+    }
+  }
+  for (const [guid, [title, principal]] of Object.entries(requiredRoles)) {
+    checks++;
+    if (!assigned.has(`${principal} ${guid}`)) {
+      fail(`infra/modules/rbac.bicep: role ${title} is never assigned to ${principal}`);
     }
   }
 }
