@@ -33,7 +33,16 @@ if [ -n "$(ls -A "$out")" ] && [ ! -f "$out/host.json" ]; then
   echo "publish.sh: $out is not empty and is not an earlier package; choose another output directory" >&2
   exit 2
 fi
+# A local.settings.json copied in for `func start` survives republishing (it is never zipped).
+saved_settings=""
+if [ -f "$out/local.settings.json" ]; then
+  saved_settings="$(mktemp)"
+  cp "$out/local.settings.json" "$saved_settings"
+fi
 find "$out" -mindepth 1 -delete
+if [ -n "$saved_settings" ]; then
+  mv "$saved_settings" "$out/local.settings.json"
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -75,6 +84,6 @@ if [ "$zip_it" = true ]; then
   archive="$out.zip"
   rm -f "$archive"
   # Info-ZIP keeps the Unix mode bits, so the handler stays executable after deployment.
-  (cd "$out" && zip -q -r -X "$archive" .)
+  (cd "$out" && zip -q -r -X "$archive" . -x local.settings.json)
   echo "Zip ready: $archive ($(du -h "$archive" | cut -f1))" >&2
 fi
