@@ -86,7 +86,7 @@ var tags = {
 var functionAppName = '${abbrs.functionApp}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourceGroup}${environmentName}'
   location: location
   tags: tags

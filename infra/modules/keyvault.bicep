@@ -6,7 +6,7 @@ param location string
 param tags object
 param purgeProtection bool
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
