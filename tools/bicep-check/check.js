@@ -5,12 +5,16 @@
 //     app settings, or is a vault secret documented in docs/deployment.md, or is local-only with a
 //     named Azure counterpart; every bridge setting is documented in docs/deployment.md;
 //  3. every role the app identity needs is assigned in infra/modules/rbac.bicep;
-//  4. host.json and each <Function>/function.json follow the custom-handler contract.
+//  4. host.json and each <Function>/function.json follow the custom-handler contract;
+//  5. infra/main.bicep compiles and lints (infra/bicepconfig.json) with the official Bicep CLI, pinned
+//     in bicep-cli/BicepCli.csproj and restored from NuGet on linux-x64 (BICEP_CLI=<path> to use another
+//     binary, BICEP_CHECK_CLI=0 to skip this step).
 // Usage: npm --prefix tools/bicep-check run check [-- <repo-root>]
 'use strict';
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const Parser = require('tree-sitter');
 const Bicep = require('tree-sitter-bicep');
 
@@ -339,6 +343,56 @@ for (const file of functionFiles) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. The official Bicep CLI: type checks and the linter rules of infra/bicepconfig.json.
+const bicepVersion = '0.49.2';
+let cliSummary = '';
+
+function locateBicep() {
+  if (process.env.BICEP_CLI) {
+    return { path: process.env.BICEP_CLI };
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return { skip: 'the pinned Bicep CLI package is linux-x64 only; set BICEP_CLI to a bicep binary' };
+  }
+  const project = path.join(__dirname, 'bicep-cli', 'BicepCli.csproj');
+  const binary = path.join(__dirname, 'bicep-cli', 'packages', 'azure.bicep.commandline.linux-x64', bicepVersion, 'tools', 'bicep');
+  if (!fs.existsSync(binary)) {
+    const restore = spawnSync('dotnet', ['restore', project, '--verbosity', 'quiet'], { encoding: 'utf8' });
+    if (restore.error || restore.status !== 0 || !fs.existsSync(binary)) {
+      return { error: `could not restore Azure.Bicep.CommandLine.linux-x64 ${bicepVersion} (${restore.error ? restore.error.message : (restore.stdout + restore.stderr).trim()})` };
+    }
+  }
+  fs.chmodSync(binary, 0o755);
+  return { path: binary };
+}
+
+const mainBicep = path.join(root, 'infra', 'main.bicep');
+if (process.env.BICEP_CHECK_CLI === '0') {
+  cliSummary = 'Bicep CLI step skipped (BICEP_CHECK_CLI=0)';
+} else if (fs.existsSync(mainBicep)) {
+  const cli = locateBicep();
+  if (cli.skip) {
+    cliSummary = `Bicep CLI step skipped: ${cli.skip}`;
+  } else if (cli.error) {
+    fail(cli.error);
+  } else {
+    checks++;
+    const build = spawnSync(cli.path, ['build', mainBicep, '--stdout'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const diagnostics = (build.stderr || '').split('\n').map((line) => line.trim()).filter(Boolean)
+      .map((line) => line.split(root + path.sep).join(''));
+    const errors = diagnostics.filter((line) => / : Error /.test(line));
+    const warnings = diagnostics.filter((line) => / : Warning /.test(line));
+    if (build.error || build.status !== 0 || errors.length > 0) {
+      for (const line of errors.length > 0 ? errors : diagnostics) fail(`bicep build: ${line}`);
+      if (build.error) fail(`bicep build: ${build.error.message}`);
+      if (errors.length === 0 && diagnostics.length === 0) fail(`bicep build exited with ${build.status}`);
+    }
+    for (const line of warnings) console.log(`warning: bicep build: ${line}`);
+    cliSummary = `Bicep CLI ${bicepVersion}: infra/main.bicep builds with ${errors.length} errors and ${warnings.length} warnings`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 if (problems.length > 0) {
   for (const problem of problems) {
     console.error(`error: ${problem}`);
@@ -346,4 +400,5 @@ if (problems.length > 0) {
   console.error(`bicep-check: ${problems.length} problem(s) in ${bicepFiles.length} Bicep files and ${functionFiles.length} functions`);
   process.exit(1);
 }
+console.log(`bicep-check: ${cliSummary}`);
 console.log(`bicep-check: ${bicepFiles.length} Bicep files parse cleanly; ${checks} structure checks passed (${functionFiles.length} functions, ${azureSettings.size} app settings)`);

@@ -27,8 +27,10 @@ function copyRepo() {
   return dir;
 }
 
-function run(dir) {
-  const result = spawnSync(process.execPath, [checkScript, dir], { encoding: 'utf8' });
+// The Bicep CLI step is exercised by its own tests below; the others run only the offline checks.
+function run(dir, withCli = false) {
+  const env = { ...process.env, BICEP_CHECK_CLI: withCli ? '1' : '0' };
+  const result = spawnSync(process.execPath, [checkScript, dir], { encoding: 'utf8', env });
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
@@ -39,11 +41,11 @@ function edit(dir, file, from, to) {
   fs.writeFileSync(full, text.split(from).join(to));
 }
 
-function expectFailure(mutate, expected) {
+function expectFailure(mutate, expected, withCli = false) {
   const dir = copyRepo();
   try {
     mutate(dir);
-    const { status, output } = run(dir);
+    const { status, output } = run(dir, withCli);
     assert.strictEqual(status, 1, output);
     assert.match(output, expected);
   } finally {
@@ -51,10 +53,27 @@ function expectFailure(mutate, expected) {
   }
 }
 
-test('the repository passes', () => {
-  const { status, output } = run(repo);
+const cliPinned = process.platform === 'linux' && process.arch === 'x64';
+
+test('the repository passes, including the Bicep CLI build and lint where it is pinned', () => {
+  const { status, output } = run(repo, true);
   assert.strictEqual(status, 0, output);
   assert.match(output, /Bicep files parse cleanly/);
+  assert.match(output, cliPinned ? /Bicep CLI [\d.]+: infra\/main\.bicep builds with 0 errors/ : /Bicep CLI step skipped/);
+});
+
+test('the Bicep CLI catches a reference to an undefined symbol, which parses fine', { skip: !cliPinned && 'Bicep CLI pinned for linux-x64 only' }, () => {
+  expectFailure(
+    (dir) => edit(dir, 'infra/modules/identity.bicep', 'location: location', 'location: locaton'),
+    /bicep build: infra\/modules\/identity\.bicep\(\d+,\d+\) : Error BCP057/,
+    true);
+});
+
+test('the Bicep CLI enforces the linter rules raised to error in bicepconfig.json', { skip: !cliPinned && 'Bicep CLI pinned for linux-x64 only' }, () => {
+  expectFailure(
+    (dir) => edit(dir, 'infra/modules/identity.bicep', 'param tags object\n', 'param tags object\nparam unused string\n'),
+    /Error no-unused-params/,
+    true);
 });
 
 test('an unclosed object is reported with its file', () => {
