@@ -64,6 +64,9 @@ internal sealed class SandboxHarness : IAsyncDisposable
         return await ReadJsonAsync(response);
     }
 
+    public async Task<JsonArray> GetJsonArrayAsync(string path) =>
+        JsonNode.Parse(await Http.GetStringAsync(path))!.AsArray();
+
     /// <summary>Follows cursor.next until has_more is false; returns every page.</summary>
     public async Task<List<JsonObject>> SyncAllAsync(string linkId, string? cursor, int size = 500)
     {
