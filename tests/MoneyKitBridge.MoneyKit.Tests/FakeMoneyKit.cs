@@ -84,7 +84,7 @@ internal sealed class FakeMoneyKit : HttpMessageHandler
         return Json(status, $$"""{"error_code":"{{errorCode}}","error_message":"{{errorCode}} happened","documentation_url":null{{linkError}}}""", requestId);
     }
 
-    public MoneyKitClient CreateClient(TestClock clock, MoneyKitOptions? options = null, MoneyKitCredentialResolver? credentials = null)
+    public MoneyKitClient CreateClient(TimeProvider clock, MoneyKitOptions? options = null, MoneyKitCredentialResolver? credentials = null)
     {
         options ??= new MoneyKitOptions();
         options.BaseUrl ??= new Uri(BaseUrl);

@@ -154,3 +154,34 @@ internal sealed record WebhookDeliveryEntry(
 internal sealed record RotatedKey(string Kid);
 
 internal sealed record ExpiredTokens(int Expired);
+
+internal sealed record CustomerUserWire(string? Id, JsonElement? Email, JsonElement? Phone);
+
+internal sealed record ProductSettingsWire(bool? Required, bool? Prefetch, string? Reason);
+
+internal sealed record LinkSessionSettingsWire(IReadOnlyDictionary<string, ProductSettingsWire?>? Products, IReadOnlyList<string>? Providers, IReadOnlyList<string>? Countries);
+
+internal sealed record CreateLinkSessionRequest(
+    CustomerUserWire? CustomerUser, string? ExistingLinkId, string? InstitutionId, string? RedirectUri, string? Webhook,
+    IReadOnlyList<string>? LinkTags, LinkSessionSettingsWire? Settings);
+
+internal sealed record CreateLinkSessionResponse(string LinkSessionToken, DateTime LinkSessionTokenExpiry);
+
+internal sealed record ExchangeTokenRequest(string? ExchangeableToken);
+
+internal sealed record ExchangeTokenResponse(string LinkId, LinkWire Link);
+
+internal sealed record ConnectInstitutionRequest(string? InstitutionId);
+
+internal sealed record ConnectCredentialsRequest(string? Username, string? Password);
+
+internal sealed record ConnectMfaRequest(IReadOnlyList<string>? Answers);
+
+internal sealed record ConnectOAuthRequest(bool? Approve);
+
+internal sealed record MfaQuestionWire(string Id, string Prompt, IReadOnlyList<string>? Options);
+
+internal sealed record MfaWire(string Type, IReadOnlyList<MfaQuestionWire> Questions);
+
+internal sealed record ConnectStepWire(
+    string Step, string? InstitutionId, string? LinkId, MfaWire? Mfa, string? OauthUrl, string? ExchangeableToken, string? RedirectUrl, string? ErrorCode);

@@ -24,6 +24,8 @@ internal sealed class LinkRegistry(SandboxOptions options, TimeProvider time)
     private readonly Random linkIds = new(options.RandomSeed);
     private int created;
 
+    public SandboxPendingMode DefaultPendingMode => options.PendingMode;
+
     public SandboxLink? Find(string linkId) => links.TryGetValue(linkId, out var link) ? link : null;
 
     public IEnumerable<SandboxLink> All => links.Values;
