@@ -1,0 +1,53 @@
+using MoneyKitBridge.Core.Queries;
+
+namespace MoneyKitBridge.Core.Tests.Queries;
+
+public sealed class TransactionQueryTests
+{
+    private static StoredTransaction T(string id, string account, string date, string? time = null) =>
+        new(id, account, DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), time is null ? null : DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture), false, "{}");
+
+    private static List<StoredTransaction> Sorted(params StoredTransaction[] items)
+    {
+        var list = items.ToList();
+        list.Sort(LinkSnapshot.CompareNewestFirst);
+        return list;
+    }
+
+    [Fact]
+    public void Newest_first_with_time_of_day_then_id_as_tie_breaks()
+    {
+        var sorted = Sorted(
+            T("b", "a1", "2026-01-02"),
+            T("a", "a1", "2026-01-02"),
+            T("c", "a1", "2026-01-02", "2026-01-02T08:00:00Z"),
+            T("d", "a1", "2026-01-02", "2026-01-02T09:00:00Z"),
+            T("e", "a1", "2026-01-03"),
+            T("f", "a1", "2025-12-31"));
+
+        Assert.Equal(["e", "d", "c", "a", "b", "f"], sorted.Select(t => t.TransactionId));
+    }
+
+    [Fact]
+    public void Filters_by_inclusive_dates_and_accounts_and_pages_with_a_total()
+    {
+        var items = Sorted(Enumerable.Range(1, 30).Select(d => T("t" + d.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), d % 2 == 0 ? "even" : "odd", $"2026-01-{d:D2}")).ToArray());
+        var query = new TransactionQuery(new HashSet<string> { "even" }, new DateOnly(2026, 1, 5), new DateOnly(2026, 1, 20), Page: 2, Size: 3);
+
+        var page = query.Apply(items);
+
+        Assert.Equal(8, page.Total); // 6, 8, ..., 20
+        Assert.Equal(["t14", "t12", "t10"], page.Transactions.Select(t => t.TransactionId));
+    }
+
+    [Fact]
+    public void A_page_past_the_end_is_empty_but_keeps_the_total()
+    {
+        var items = Sorted(T("x", "a", "2026-01-01"), T("y", "a", "2026-01-02"));
+
+        var page = new TransactionQuery(null, DateOnly.MinValue, DateOnly.MaxValue, Page: 3, Size: 50).Apply(items);
+
+        Assert.Equal(2, page.Total);
+        Assert.Empty(page.Transactions);
+    }
+}
