@@ -18,7 +18,13 @@ try
     app.MapReadiness();
     app.MapAuthEndpoints();
     // Feature groups map their endpoints here, e.g. app.MapLinkEndpoints(); app.MapWebhookEndpoints();
-    // and the timer: app.MapTimerFunction("RefreshStaleLinks", "0 */15 * * * *", (context, ct) => ...);
+
+    // Placeholder until the Refresh feature supplies the job; keep the name and default schedule (ROUTES.md).
+    app.MapTimerFunction("RefreshStaleLinks", "0 */15 * * * *", (context, cancellationToken) =>
+    {
+        context.Log("no refresh job is wired yet");
+        return Task.CompletedTask;
+    });
 
     await app.RunAsync();
     return 0;
