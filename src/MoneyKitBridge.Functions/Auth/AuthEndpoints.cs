@@ -79,8 +79,7 @@ public static class AuthEndpoints
         var bucket = await clients.ExistsAsync(clientId, cancellationToken) ? "token:" + clientId : UnknownClientBucket;
         if (!limiter.TryAcquire(bucket, out var retryAfter))
         {
-            await BridgeAuthMiddleware.WriteRateLimitedAsync(context, retryAfter);
-            return Results.Empty;
+            return BridgeAuthMiddleware.RateLimited(context, retryAfter);
         }
 
         var client = await clients.AuthenticateAsync(clientId, clientSecret, cancellationToken);

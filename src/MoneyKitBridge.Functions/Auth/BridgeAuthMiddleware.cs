@@ -38,7 +38,7 @@ public sealed class BridgeAuthMiddleware(RequestDelegate next, BridgeAccessToken
 
         if (!limiter.TryAcquire(validation.ClientId!, out var retryAfter))
         {
-            await WriteRateLimitedAsync(context, retryAfter);
+            await RateLimited(context, retryAfter).ExecuteAsync(context);
             return;
         }
 
@@ -53,13 +53,13 @@ public sealed class BridgeAuthMiddleware(RequestDelegate next, BridgeAccessToken
         await next(context);
     }
 
-    /// <summary>Writes 429 <c>api_error.rate_limit_exceeded</c> with <c>Retry-After</c> in whole seconds (at least 1).</summary>
-    internal static Task WriteRateLimitedAsync(HttpContext context, TimeSpan retryAfter)
+    /// <summary>429 <c>api_error.rate_limit_exceeded</c>, with <c>Retry-After</c> (whole seconds, at least 1) set on the response.</summary>
+    internal static IResult RateLimited(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return ApiErrorResults.WriteAsync(
-            context, StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimitExceeded, "Too many requests for this client; retry later.");
+        return ApiErrorResults.Create(
+            StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimitExceeded, "Too many requests for this client; retry later.");
     }
 
     private static string? ReadBearerToken(HttpRequest request)

@@ -56,10 +56,9 @@ public sealed class TimerScheduler(
             {
                 return;
             }
-#pragma warning disable CA1031 // The schedule goes on after a failed run, as under the Functions host.
             catch (Exception ex)
-#pragma warning restore CA1031
             {
+                // The schedule goes on after a failed run, as it does under the Functions host.
                 logger.LogError(ex, "Standalone timer {FunctionName} failed", function.Name);
             }
 

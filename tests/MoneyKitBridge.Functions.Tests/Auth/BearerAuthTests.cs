@@ -48,30 +48,36 @@ public sealed class BearerAuthTests : IDisposable
         await ErrorBody.AssertAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.Unauthorized);
     }
 
-    public static TheoryData<string, string> ForgedTokens()
+    public static TheoryData<string> ForgedTokens()
     {
         var now = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
         var claims = new { iss = "moneykit-bridge", aud = "moneykit-bridge", sub = BridgeAppFactory.AdminId, scope = "links:read", iat = now, nbf = now, exp = now + 600 };
-        return new TheoryData<string, string>
+        return new TheoryData<string>
         {
-            { "garbage", "not-a-jwt" },
-            { "other key", Jwt.Sign(claims, RandomNumberGenerator.GetBytes(32)) },
-            { "alg none", Jwt.Sign(claims, [], alg: "none") },
-            { "tampered scope", Tamper(Jwt.Sign(claims, BridgeAppFactory.SigningKey)) },
-            { "other issuer", Jwt.Sign(new { iss = "someone-else", aud = "moneykit-bridge", sub = "x", scope = "links:read", iat = now, nbf = now, exp = now + 600 }, BridgeAppFactory.SigningKey) },
-            { "no expiry", Jwt.Sign(new { iss = "moneykit-bridge", aud = "moneykit-bridge", sub = "x", scope = "links:read", iat = now }, BridgeAppFactory.SigningKey) },
-            { "not yet valid", Jwt.Sign(new { iss = "moneykit-bridge", aud = "moneykit-bridge", sub = "x", scope = "links:read", iat = now, nbf = now + 300, exp = now + 600 }, BridgeAppFactory.SigningKey) },
+            // garbage
+            "not-a-jwt",
+            // other key
+            Jwt.Sign(claims, RandomNumberGenerator.GetBytes(32)),
+            // alg none
+            Jwt.Sign(claims, [], alg: "none"),
+            // tampered scope
+            Tamper(Jwt.Sign(claims, BridgeAppFactory.SigningKey)),
+            // other issuer
+            Jwt.Sign(new { iss = "someone-else", aud = "moneykit-bridge", sub = "x", scope = "links:read", iat = now, nbf = now, exp = now + 600 }, BridgeAppFactory.SigningKey),
+            // no expiry
+            Jwt.Sign(new { iss = "moneykit-bridge", aud = "moneykit-bridge", sub = "x", scope = "links:read", iat = now }, BridgeAppFactory.SigningKey),
+            // not yet valid
+            Jwt.Sign(new { iss = "moneykit-bridge", aud = "moneykit-bridge", sub = "x", scope = "links:read", iat = now, nbf = now + 300, exp = now + 600 }, BridgeAppFactory.SigningKey),
         };
     }
 
     [Theory]
     [MemberData(nameof(ForgedTokens))]
-    public async Task Invalid_tokens_are_unauthorized(string kind, string token)
+    public async Task Invalid_tokens_are_unauthorized(string token)
     {
         using var response = await TokenClient.GetWithTokenAsync(client, ReadRoute, token);
 
         var body = await ErrorBody.AssertAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.Unauthorized);
-        Assert.NotNull(kind);
         Assert.DoesNotContain(token, body.GetRawText(), StringComparison.Ordinal);
     }
 
