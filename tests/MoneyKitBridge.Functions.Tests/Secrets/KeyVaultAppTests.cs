@@ -74,4 +74,22 @@ public sealed class KeyVaultAppTests : IAsyncLifetime, IDisposable
         using var fresh = await TokenClient.RequestFormAsync(client, BridgeAppFactory.ReaderId, rotated);
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
     }
+
+    [Fact]
+    public async Task A_client_list_broken_after_start_up_authenticates_nobody_instead_of_failing()
+    {
+        var token = await TokenClient.GetTokenAsync(client, BridgeAppFactory.AdminId, BridgeAppFactory.AdminSecret);
+
+        vault.SetSecret("Auth--Clients", "{ not a list");
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        using (var refused = await TokenClient.RequestFormAsync(client, BridgeAppFactory.AdminId, BridgeAppFactory.AdminSecret))
+        {
+            await ErrorBody.AssertAsync(refused, HttpStatusCode.Unauthorized, ApiErrorCodes.Unauthorized);
+        }
+
+        // Tokens already issued stay valid until they expire: they are checked against the signing key only.
+        using var stillValid = await TokenClient.GetWithTokenAsync(client, "/api/test/read", token);
+        Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
+    }
 }
