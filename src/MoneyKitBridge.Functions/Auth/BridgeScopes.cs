@@ -1,0 +1,14 @@
+namespace MoneyKitBridge.Functions.Auth;
+
+/// <summary>Scopes a bridge client can hold.</summary>
+public static class BridgeScopes
+{
+    /// <summary>Read links, accounts and transactions.</summary>
+    public const string LinksRead = "links:read";
+
+    /// <summary>Change links: link sessions, token exchange, refresh, delete.</summary>
+    public const string LinksWrite = "links:write";
+
+    /// <summary>Every scope the bridge knows.</summary>
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite };
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+
+namespace MoneyKitBridge.Functions.Errors;
+
+/// <summary>Builds and writes MoneyKit-shaped error answers.</summary>
+public static class ApiErrorResults
+{
+    /// <summary>An endpoint result carrying <paramref name="errorCode"/> and <paramref name="message"/>.</summary>
+    public static IResult Create(int statusCode, string errorCode, string message) =>
+        TypedResults.Json(new ApiError(errorCode, message), ErrorsJsonContext.Default.ApiError, statusCode: statusCode);
+
+    /// <summary>Writes the error to a response that has not started yet (for middleware).</summary>
+    public static Task WriteAsync(HttpContext context, int statusCode, string errorCode, string message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = statusCode;
+        return context.Response.WriteAsJsonAsync(
+            new ApiError(errorCode, message),
+            ErrorsJsonContext.Default.ApiError,
+            contentType: "application/json",
+            cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>The error code and message used when a response has a bare error status and no body.</summary>
+    public static (string ErrorCode, string Message) ForStatus(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status400BadRequest => (ApiErrorCodes.BadRequest, "The request could not be read."),
+        StatusCodes.Status401Unauthorized => (ApiErrorCodes.Unauthorized, "Authentication is required."),
+        StatusCodes.Status403Forbidden => (ApiErrorCodes.Forbidden, "The access token does not allow this request."),
+        StatusCodes.Status404NotFound => (ApiErrorCodes.NotFound, "No route matches this path."),
+        StatusCodes.Status405MethodNotAllowed => (ApiErrorCodes.MethodNotAllowed, "This route does not accept the HTTP method."),
+        StatusCodes.Status413PayloadTooLarge => (ApiErrorCodes.PayloadTooLarge, "The request body is too large."),
+        StatusCodes.Status415UnsupportedMediaType => (ApiErrorCodes.UnsupportedMediaType, "The request content type is not supported."),
+        StatusCodes.Status422UnprocessableEntity => (ApiErrorCodes.ValidationFailed, "The request failed validation."),
+        StatusCodes.Status429TooManyRequests => (ApiErrorCodes.RateLimitExceeded, "Too many requests."),
+        >= 500 => (ApiErrorCodes.InternalServerError, "An internal error occurred."),
+        _ => (ApiErrorCodes.BadRequest, "The request was rejected."),
+    };
+}

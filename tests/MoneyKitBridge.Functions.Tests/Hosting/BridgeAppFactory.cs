@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using MoneyKitBridge.Functions.Hosting;
+using MoneyKitBridge.Testing;
+
+namespace MoneyKitBridge.Functions.Tests.Hosting;
+
+/// <summary>
+/// The real app (its Program) on a test server, with secrets in configuration, a <see cref="TestClock"/> and the
+/// test-only endpoints of <see cref="TestEndpoints"/>.
+/// </summary>
+public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
+{
+    public const string ReaderId = "reader-app";
+    public const string ReaderSecret = "reader-secret-0123456789";
+    public const string AdminId = "admin-app";
+    public const string AdminSecret = "admin-secret-0123456789abc";
+
+    private readonly Action<IServiceCollection>? configureServices;
+
+    public BridgeAppFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        this.configureServices = configureServices;
+        Settings = new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = SigningKeyBase64,
+            ["Auth:Clients"] = ClientsJson(),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+    }
+
+    public static byte[] SigningKey { get; } = RandomNumberGenerator.GetBytes(32);
+
+    public static string SigningKeyBase64 { get; } = Convert.ToBase64String(SigningKey);
+
+    public TestClock Clock { get; } = new();
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public static string ClientsJson(string readerSecret = ReaderSecret) =>
+        $$"""
+        [
+          {"client_id":"{{ReaderId}}","client_secret":"{{readerSecret}}","scopes":["links:read"]},
+          {"client_id":"{{AdminId}}","client_secret":"{{AdminSecret}}","scopes":["links:read","links:write"]}
+        ]
+        """;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // UseSetting (host configuration) is visible to Program before Build, unlike app configuration callbacks.
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestEndpoints>();
+            configureServices?.Invoke(services);
+        });
+    }
+}

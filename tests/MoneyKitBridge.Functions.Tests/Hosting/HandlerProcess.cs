@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MoneyKitBridge.Functions.Tests.Hosting;
+
+/// <summary>
+/// The built handler (<c>dotnet MoneyKitBridge.Functions.dll</c>) started as the Functions host starts it: with
+/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> and the ASP.NET Core variables the host's image sets and the child inherits.
+/// </summary>
+public sealed class HandlerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> stdout = new();
+    private readonly ConcurrentQueue<string> stderr = new();
+
+    private HandlerProcess(Process process, int port)
+    {
+        this.process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    public IReadOnlyCollection<string> StandardOutput => stdout;
+
+    public IReadOnlyCollection<string> StandardError => stderr;
+
+    public bool HasExited => process.HasExited;
+
+    public int ExitCode => process.ExitCode;
+
+    public static string HandlerDll
+    {
+        get
+        {
+            // Tests run from artifacts/bin/<TestProject>/<config>/; the handler is built to artifacts/bin/MoneyKitBridge.Functions/<config>/.
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var path = Path.Combine(testOutput.Parent!.Parent!.FullName, "MoneyKitBridge.Functions", testOutput.Name, "MoneyKitBridge.Functions.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("Build src/MoneyKitBridge.Functions first.", path);
+        }
+    }
+
+    /// <summary>Valid settings: the secrets a handler needs to start.</summary>
+    public static Dictionary<string, string?> ValidSettings() => new()
+    {
+        ["Auth__SigningKey"] = BridgeAppFactory.SigningKeyBase64,
+        ["Auth__Clients"] = BridgeAppFactory.ClientsJson(),
+    };
+
+    public static HandlerProcess Start(IDictionary<string, string?> settings, int? port = null)
+    {
+        var chosenPort = port ?? FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { HandlerDll },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var key in start.Environment.Keys.Where(IsHostVariable).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        // What the Functions host's Linux image sets for itself and its child inherits.
+        start.Environment["ASPNETCORE_URLS"] = "http://+:80";
+        start.Environment["ASPNETCORE_CONTENTROOT"] = "/azure-functions-host";
+        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "custom";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var handler = new HandlerProcess(process, chosenPort);
+        process.OutputDataReceived += (_, e) => Collect(handler.stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(handler.stderr, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return handler;
+    }
+
+    /// <summary>Polls <c>GET /</c> like the host does until the handler answers 200 (or exits).</summary>
+    public async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            Assert.False(process.HasExited, "handler exited: " + string.Join(Environment.NewLine, stderr));
+            try
+            {
+                using var response = await client.GetAsync(BaseAddress, deadline.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(deadline.Token);
+        process.WaitForExit(); // flushes the redirected streams
+        return process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private static bool IsHostVariable(string key) =>
+        key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("FUNCTIONS_", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("KeyVault__", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("Standalone__", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase);
+
+    private static void Collect(ConcurrentQueue<string> lines, string? line)
+    {
+        if (line is not null)
+        {
+            lines.Enqueue(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
