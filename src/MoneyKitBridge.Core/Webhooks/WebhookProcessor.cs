@@ -355,7 +355,8 @@ public sealed class WebhookProcessor : IAsyncDisposable
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var current = await tables.Links.GetEntityIfExistsAsync(partition, row, cancellationToken: cancellationToken);
-            if (current?.GetDateTimeOffset("StateChangedAt") is { } seen && seen >= changedAt)
+            if (current?.GetDateTimeOffset("StateChangedAt") is { } seen
+                && (seen > changedAt || (seen == changedAt && Rank(current.GetString("State")) >= Rank(e.State))))
             {
                 return false;
             }
@@ -391,6 +392,14 @@ public sealed class WebhookProcessor : IAsyncDisposable
         throw new InvalidOperationException($"The product row of link {e.LinkId} kept changing.");
     }
 
+    /// <summary>Orders refresh states of one instant: pending, in_progress, then a final state.</summary>
+    private static int Rank(string? refreshState) => refreshState switch
+    {
+        "pending" => 0,
+        "in_progress" => 1,
+        _ => 2,
+    };
+
     /// <summary>The link's recent-event row (one per event: a later delivery of the same event rewrites the same row).</summary>
     private async Task RecordAsync(Delivery delivery, WebhookOutcome outcome, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
@@ -412,21 +421,45 @@ public sealed class WebhookProcessor : IAsyncDisposable
         await tables.Links.UpsertEntityAsync(entity, merge: false, cancellationToken);
     }
 
+    /// <summary>
+    /// Trims a link's event rows on about one recorded event in <see cref="TrimEvery"/> (so the count stays near
+    /// <see cref="WebhookOptions.MaxEventsPerLink"/> without a query per webhook).
+    /// </summary>
+    internal int TrimEvery { get; set; } = 8;
+
     /// <summary>Keeps the newest <see cref="WebhookOptions.MaxEventsPerLink"/> event rows (row keys sort newest first).</summary>
     private async Task TrimEventsAsync(string linkId)
     {
-        var partition = LinkRows.Partition(linkId);
-        var kept = 0;
-        var old = new List<string>();
-        await foreach (var row in tables.Links.QueryAsync(LinkRows.KindFilter(partition, LinkRows.EventPrefix), select: ["RowKey"], cancellationToken: stopping.Token))
+        if (TrimEvery > 1 && Random.Shared.Next(TrimEvery) != 0)
         {
-            if (++kept > options.MaxEventsPerLink)
-            {
-                old.Add(row.RowKey);
-            }
+            return;
         }
 
-        foreach (var rowKey in old)
+        var partition = LinkRows.Partition(linkId);
+        var events = LinkRows.KindFilter(partition, LinkRows.EventPrefix);
+        string? oldestKept = null;
+        await foreach (var page in tables.Links.QueryPagesAsync(events, maxPerPage: options.MaxEventsPerLink + 1, select: ["RowKey"], cancellationToken: stopping.Token))
+        {
+            if (page.Values.Count > options.MaxEventsPerLink)
+            {
+                oldestKept = page.Values[options.MaxEventsPerLink - 1].RowKey;
+            }
+
+            break;
+        }
+
+        if (oldestKept is null)
+        {
+            return;
+        }
+
+        var older = new List<string>();
+        await foreach (var row in tables.Links.QueryAsync(events + " and " + TableFilter.Create($"RowKey gt {oldestKept}"), select: ["RowKey"], cancellationToken: stopping.Token))
+        {
+            older.Add(row.RowKey);
+        }
+
+        foreach (var rowKey in older)
         {
             await tables.Links.DeleteEntityAsync(partition, rowKey, cancellationToken: stopping.Token);
         }
