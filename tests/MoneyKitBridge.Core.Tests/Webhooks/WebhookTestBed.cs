@@ -243,11 +243,13 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         return log.EnumerateArray().Count(e => e.GetProperty("path").GetString()!.EndsWith(".well-known/jwks.json", StringComparison.Ordinal));
     }
 
-    /// <summary>Row keys of the link's partition that start with <paramref name="prefix"/>.</summary>
+    /// <summary>Rows of the link's partition whose row key starts with <paramref name="prefix"/> (every row when empty).</summary>
     public async Task<List<TableEntity>> RowsAsync(string linkId, string prefix)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in Tables.Links.QueryAsync(LinkRows.KindFilter(LinkRows.Partition(linkId), prefix)))
+        var partition = LinkRows.Partition(linkId);
+        var filter = prefix.Length == 0 ? TableFilter.Create($"PartitionKey eq {partition}") : LinkRows.KindFilter(partition, prefix);
+        await foreach (var row in Tables.Links.QueryAsync(filter))
         {
             rows.Add(row);
         }
