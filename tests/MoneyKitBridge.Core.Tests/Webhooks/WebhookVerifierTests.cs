@@ -117,7 +117,7 @@ public sealed class WebhookVerifierTests : IDisposable
     [InlineData("a.b.c.d")]
     [InlineData("!!!.e30.AAAA")]
     [InlineData("..")]
-    [InlineData("e30.e30.AAAA")]
+    [InlineData("e30.e30.")]
     public async Task Headers_that_are_not_a_compact_jws_are_refused_with_401(string header)
     {
         var body = StateChanged();
