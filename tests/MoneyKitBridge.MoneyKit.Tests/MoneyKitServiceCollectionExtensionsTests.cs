@@ -19,7 +19,8 @@ public sealed class MoneyKitServiceCollectionExtensionsTests : IDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(new TestClock());
         services.AddSingleton<MoneyKitCredentialResolver>((_, _) => ValueTask.FromResult(new MoneyKitCredentials("di-client", "di-secret")));
-        services.AddMoneyKitClient(configure).ConfigurePrimaryHttpMessageHandler(() => fake);
+        services.AddMoneyKitClient(configure);
+        services.AddHttpClient(MoneyKitServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => fake);
         return services.BuildServiceProvider();
     }
 
