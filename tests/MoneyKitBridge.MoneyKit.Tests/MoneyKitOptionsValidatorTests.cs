@@ -7,7 +7,7 @@ public sealed class MoneyKitOptionsValidatorTests
     [Fact]
     public void Defaults_WithAnHttpsBaseUrl_AreValid()
     {
-        var result = Validator.Validate(null, new MoneyKitOptions { BaseUrl = new Uri("https://api.moneykit.com") });
+        var result = Validator.Validate(null, new MoneyKitOptions { BaseUrl = new Uri("https://127.0.0.1:8443") });
 
         Assert.True(result.Succeeded);
     }
