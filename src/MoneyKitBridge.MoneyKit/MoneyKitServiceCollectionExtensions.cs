@@ -9,7 +9,10 @@ namespace MoneyKitBridge.MoneyKit;
 /// <summary>Registers <see cref="MoneyKitClient"/>.</summary>
 public static class MoneyKitServiceCollectionExtensions
 {
-    /// <summary>Name of the <see cref="HttpClient"/> the client uses; configure it to swap the transport (tests).</summary>
+    /// <summary>
+    /// Name of the <see cref="HttpClient"/> the client uses. To swap the transport (e.g. the in-process sandbox):
+    /// <c>services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(...)</c> after this registration.
+    /// </summary>
     public const string HttpClientName = "MoneyKit";
 
     /// <summary>
@@ -17,9 +20,10 @@ public static class MoneyKitServiceCollectionExtensions
     /// <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>, plus validation of <see cref="MoneyKitOptions"/>
     /// at start. The host must register a <see cref="MoneyKitCredentialResolver"/> and bind the options (section
     /// <see cref="MoneyKitOptions.SectionName"/>) or pass <paramref name="configure"/>. A <see cref="TimeProvider"/>
-    /// is added (the system clock) unless one is registered.
+    /// is added (the system clock) unless one is registered. Binding example:
+    /// <c>services.AddMoneyKitClient(o =&gt; configuration.GetSection(MoneyKitOptions.SectionName).Bind(o))</c>.
     /// </summary>
-    public static IHttpClientBuilder AddMoneyKitClient(this IServiceCollection services, Action<MoneyKitOptions>? configure = null)
+    public static IServiceCollection AddMoneyKitClient(this IServiceCollection services, Action<MoneyKitOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<MoneyKitOptions>();
@@ -39,8 +43,9 @@ public static class MoneyKitServiceCollectionExtensions
             sp.GetService<ILogger<MoneyKitClient>>() ?? NullLogger<MoneyKitClient>.Instance));
 
         // The client lives for the process: rotate connections in the handler instead of rotating handlers.
-        return services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+        services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        return services;
     }
 }
