@@ -1,7 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using MoneyKitBridge.Functions.Auth;
+using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
+using MoneyKitBridge.Functions.LinkSessions;
+using MoneyKitBridge.Functions.Links;
+using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
+using MoneyKitBridge.Functions.Transactions;
+using MoneyKitBridge.Functions.Webhooks;
 
 try
 {
@@ -9,7 +15,8 @@ try
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
     builder.Services.AddTimerFunctions();
-    // Feature groups register their services here.
+    builder.Services.AddBridgeCore();
+    builder.Services.AddOpenApi("v1");
 
     var app = builder.Build();
     app.UseBridgeHosting();
@@ -17,14 +24,12 @@ try
 
     app.MapReadiness();
     app.MapAuthEndpoints();
-    // Feature groups map their endpoints here, e.g. app.MapLinkEndpoints(); app.MapWebhookEndpoints();
-
-    // Placeholder until the Refresh feature supplies the job; keep the name and default schedule (ROUTES.md).
-    app.MapTimerFunction("RefreshStaleLinks", "0 */15 * * * *", (context, cancellationToken) =>
-    {
-        context.Log("no refresh job is wired yet");
-        return Task.CompletedTask;
-    });
+    app.MapLinkEndpoints();
+    app.MapTransactionEndpoints();
+    app.MapLinkSessionEndpoints();
+    app.MapWebhookEndpoints();
+    app.MapRefreshTimer();
+    app.MapOpenApi("/api/openapi/{documentName}.json").WithName("GetOpenApiDocument");
 
     await app.RunAsync();
     return 0;

@@ -16,10 +16,9 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
     private readonly LinkStateStore states = new(tables);
 
     /// <summary>Stores a newly exchanged link for its owner. Idempotent: a known link keeps its data and owner.</summary>
-    public async Task<LinkState> RegisterAsync(MoneyKitLink link, string ownerUserId, CancellationToken cancellationToken = default)
+    public async Task<LinkState> RegisterAsync(MoneyKitLink link, string? ownerUserId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
-        ArgumentException.ThrowIfNullOrEmpty(ownerUserId);
         var state = new LinkState
         {
             LinkId = link.LinkId,
@@ -31,9 +30,13 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         };
         await states.TryCreateAsync(state, cancellationToken);
         var stored = await states.GetAsync(link.LinkId, cancellationToken) ?? state;
-        await tables.UserLinks.UpsertEntityAsync(
-            new TableEntity(TableKey.Encode(stored.OwnerUserId ?? ownerUserId), TableKey.Encode(link.LinkId)) { ["LinkId"] = link.LinkId },
-            cancellationToken: cancellationToken);
+        if ((stored.OwnerUserId ?? ownerUserId) is { } owner)
+        {
+            await tables.UserLinks.UpsertEntityAsync(
+                new TableEntity(TableKey.Encode(owner), TableKey.Encode(link.LinkId)) { ["LinkId"] = link.LinkId },
+                cancellationToken: cancellationToken);
+        }
+
         await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
         return stored;
     }

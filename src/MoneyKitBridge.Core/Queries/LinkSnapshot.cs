@@ -11,7 +11,7 @@ public sealed record StoredAccount(string AccountId, string Json);
 /// <summary>Everything the bridge holds about one link at one snapshot version; transactions newest first.</summary>
 public sealed record LinkSnapshot(LinkState State, IReadOnlyList<StoredAccount> Accounts, IReadOnlyList<StoredTransaction> Transactions)
 {
-    /// <summary>Newest first: date, then time of day (known before unknown), then transaction id — a total, stable order.</summary>
+    /// <summary>Newest first: date, then time of day (known before unknown), then transaction id (descending, as MoneyKit's sandbox orders) — a total, stable order.</summary>
     public static int CompareNewestFirst(StoredTransaction a, StoredTransaction b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -29,6 +29,6 @@ public sealed record LinkSnapshot(LinkState State, IReadOnlyList<StoredAccount> 
             (_, null) => -1,
             ({ } x, { } y) => y.CompareTo(x),
         };
-        return byTime != 0 ? byTime : string.CompareOrdinal(a.TransactionId, b.TransactionId);
+        return byTime != 0 ? byTime : string.CompareOrdinal(b.TransactionId, a.TransactionId);
     }
 }

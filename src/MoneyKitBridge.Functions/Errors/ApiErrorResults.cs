@@ -10,6 +10,14 @@ public static class ApiErrorResults
         TypedResults.Json(new ApiError(errorCode, message), ErrorsJsonContext.Default.ApiError, statusCode: statusCode);
 
     /// <summary>Writes the error to a response that has not started yet (for middleware).</summary>
+    /// <summary>An error answer with a full body (link error code, validation errors).</summary>
+    public static IResult Create(int statusCode, ApiError error) =>
+        TypedResults.Json(error, ErrorsJsonContext.Default.ApiError, statusCode: statusCode);
+
+    /// <summary>422 <c>api_error.request.validation_failed</c> listing every invalid input.</summary>
+    public static IResult Validation(IReadOnlyList<ValidationError> errors) =>
+        Create(StatusCodes.Status422UnprocessableEntity, new ApiError(ApiErrorCodes.ValidationFailed, string.Join(" ", errors.Select(e => e.Message))) { ValidationErrors = errors });
+
     public static Task WriteAsync(HttpContext context, int statusCode, string errorCode, string message)
     {
         ArgumentNullException.ThrowIfNull(context);

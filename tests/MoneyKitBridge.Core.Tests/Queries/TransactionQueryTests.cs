@@ -25,7 +25,7 @@ public sealed class TransactionQueryTests
             T("e", "a1", "2026-01-03"),
             T("f", "a1", "2025-12-31"));
 
-        Assert.Equal(["e", "d", "c", "a", "b", "f"], sorted.Select(t => t.TransactionId));
+        Assert.Equal(["e", "d", "c", "b", "a", "f"], sorted.Select(t => t.TransactionId));
     }
 
     [Fact]

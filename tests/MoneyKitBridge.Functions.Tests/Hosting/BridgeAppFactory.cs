@@ -28,6 +28,11 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
         {
             ["Auth:SigningKey"] = SigningKeyBase64,
             ["Auth:Clients"] = ClientsJson(),
+            ["Storage:ConnectionString"] = TestStorage.ConnectionString,
+            ["Storage:TablePrefix"] = TestStorage.UniqueTableName("f"),
+            ["MoneyKit:BaseUrl"] = "http://127.0.0.1:9/",
+            ["MoneyKit:ClientId"] = "sandbox_client_id",
+            ["MoneyKit:ClientSecret"] = "sandbox_client_secret",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
+using MoneyKitBridge.Testing;
+
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
 /// <summary>
@@ -49,6 +51,11 @@ public sealed class HandlerProcess : IAsyncDisposable
     {
         ["Auth__SigningKey"] = BridgeAppFactory.SigningKeyBase64,
         ["Auth__Clients"] = BridgeAppFactory.ClientsJson(),
+        ["Storage__ConnectionString"] = TestStorage.ConnectionString,
+        ["Storage__TablePrefix"] = TestStorage.UniqueTableName("h"),
+        ["MoneyKit__BaseUrl"] = "http://127.0.0.1:9/",
+        ["MoneyKit__ClientId"] = "sandbox_client_id",
+        ["MoneyKit__ClientSecret"] = "sandbox_client_secret",
     };
 
     public static HandlerProcess Start(IDictionary<string, string?> settings, int? port = null)

@@ -20,6 +20,8 @@ public sealed class KeyVaultAppTests : IAsyncLifetime, IDisposable
         vault = await FakeKeyVault.StartAsync();
         vault.SetSecret("Auth--SigningKey", BridgeAppFactory.SigningKeyBase64);
         vault.SetSecret("Auth--Clients", BridgeAppFactory.ClientsJson());
+        vault.SetSecret("MoneyKit--ClientId", "sandbox_client_id");
+        vault.SetSecret("MoneyKit--ClientSecret", "sandbox_client_secret");
         var credential = new TestCredential();
         factory = new BridgeAppFactory(
             new Dictionary<string, string?>
@@ -28,6 +30,8 @@ public sealed class KeyVaultAppTests : IAsyncLifetime, IDisposable
                 ["KeyVault:CacheTtl"] = "00:02:00",
                 ["Auth:SigningKey"] = null,
                 ["Auth:Clients"] = null,
+                ["MoneyKit:ClientId"] = null,
+                ["MoneyKit:ClientSecret"] = null,
             },
             services =>
             {

@@ -1,0 +1,99 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Links;
+using MoneyKitBridge.Core.Queries;
+using MoneyKitBridge.Core.Refresh;
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Sync;
+using MoneyKitBridge.Core.Webhooks;
+using MoneyKitBridge.Functions.Secrets;
+using MoneyKitBridge.MoneyKit;
+using MoneyKitBridge.TableStorage;
+
+namespace MoneyKitBridge.Functions.Bridge;
+
+/// <summary>Registers storage, the MoneyKit client, the sync engine, queries, lifecycle, refresh and webhooks.</summary>
+public static class BridgeRegistration
+{
+    public const string MoneyKitClientIdSecret = "MoneyKit:ClientId";
+    public const string MoneyKitClientSecretSecret = "MoneyKit:ClientSecret";
+
+    public static IServiceCollection AddBridgeCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BridgeLinkOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var options = new TableClientOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() };
+            if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
+            {
+                return new TableServiceClient(storage.ConnectionString, options);
+            }
+
+            TokenCredential credential = storage.ManagedIdentityClientId is { Length: > 0 } clientId
+                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential();
+            return new TableServiceClient(storage.TableServiceUri!, credential, options);
+        });
+        services.AddSingleton(sp => new BridgeTables(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
+        services.AddHostedService<StorageStartup>();
+
+        services.AddRequiredSecret(MoneyKitClientIdSecret);
+        services.AddRequiredSecret(MoneyKitClientSecretSecret);
+        services.AddSingleton<MoneyKitCredentialResolver>(sp =>
+        {
+            var secrets = sp.GetRequiredService<ISecretProvider>();
+            return async (reload, cancellationToken) =>
+            {
+                var id = reload ? await secrets.ReloadSecretAsync(MoneyKitClientIdSecret, cancellationToken) : await secrets.GetSecretAsync(MoneyKitClientIdSecret, cancellationToken);
+                var secret = reload ? await secrets.ReloadSecretAsync(MoneyKitClientSecretSecret, cancellationToken) : await secrets.GetSecretAsync(MoneyKitClientSecretSecret, cancellationToken);
+                return new MoneyKitCredentials(
+                    id ?? throw new InvalidOperationException($"Secret {MoneyKitClientIdSecret} is missing."),
+                    secret ?? throw new InvalidOperationException($"Secret {MoneyKitClientSecretSecret} is missing."));
+            };
+        });
+        services.AddMoneyKitClient(o => { });
+        services.AddOptions<MoneyKitOptions>().BindConfiguration(MoneyKitOptions.SectionName);
+
+        services.AddSingleton<LinkSyncEngine>();
+        services.AddSingleton<LinkSnapshotReader>();
+        services.AddSingleton<LinkLifecycle>();
+        services.AddSingleton<RefreshStaleLinksJob>();
+        services.AddSingleton<MoneyKitJwks>();
+        services.AddSingleton<WebhookVerifier>();
+        services.AddSingleton<WebhookProcessor>();
+        services.AddSingleton<WebhookReceiver>();
+        services.AddSingleton<BackgroundSyncs>();
+        return services;
+    }
+}
+
+/// <summary>Creates the bridge's tables at start; a storage account that cannot be reached stops the start with a clear error.</summary>
+internal sealed class StorageStartup(BridgeTables tables, ILogger<StorageStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.EnsureCreatedAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AuthenticationFailedException)
+        {
+            throw new Hosting.BridgeConfigurationException($"Table Storage is not reachable or not authorized ({e.GetType().Name}: {FirstLine(e.Message)}). Check Storage__ConnectionString / Storage__TableServiceUri.");
+        }
+
+        logger.LogInformation("Bridge tables are ready");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}

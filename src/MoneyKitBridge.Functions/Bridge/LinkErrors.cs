@@ -1,0 +1,54 @@
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Functions.Errors;
+using MoneyKitBridge.MoneyKit;
+
+namespace MoneyKitBridge.Functions.Bridge;
+
+/// <summary>MoneyKit's link errors, decided from the stored link state the way MoneyKit decides them.</summary>
+public static class LinkErrors
+{
+    public static IResult NotFound() =>
+        ApiErrorResults.Create(StatusCodes.Status404NotFound, "link_error.not_found", "Link not found.");
+
+    public static IResult Deleted() =>
+        ApiErrorResults.Create(StatusCodes.Status410Gone, "link_error.deleted", "This link was deleted at some earlier time.");
+
+    /// <summary>
+    /// Null when the link's stored data of <paramref name="product"/> may be served: known, not deleted, product granted,
+    /// and either connected or synced at least once (last-known data is served for links in error).
+    /// </summary>
+    public static IResult? CheckReadable(LinkState? state, string product)
+    {
+        if (state is null)
+        {
+            return NotFound();
+        }
+
+        if (state.IsDeleted)
+        {
+            return Deleted();
+        }
+
+        if (state.Link?.Products is { } products && !Grants(products, product))
+        {
+            var name = char.ToUpperInvariant(product[0]) + product[1..];
+            return ApiErrorResults.Create(StatusCodes.Status403Forbidden, "link_error.forbidden_action", $"{name} access not permitted");
+        }
+
+        if (!state.HasData && state.State != MoneyKitLinkStates.Connected)
+        {
+            return ApiErrorResults.Create(
+                StatusCodes.Status422UnprocessableEntity,
+                new ApiError("link_error.bad_state", $"The link is in state '{state.State}' and has no data yet.") { LinkErrorCode = state.ErrorCode ?? state.State });
+        }
+
+        return null;
+    }
+
+    private static bool Grants(MoneyKitLinkProducts products, string product) => product switch
+    {
+        "transactions" => products.Transactions is not null,
+        "accounts" => products.Accounts is not null,
+        _ => true,
+    };
+}

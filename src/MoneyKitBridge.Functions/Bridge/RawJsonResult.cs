@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace MoneyKitBridge.Functions.Bridge;
+
+/// <summary>
+/// Writes a response with <see cref="Utf8JsonWriter"/> straight to the body. Stored MoneyKit JSON (links, accounts,
+/// transactions) is copied as raw values, never deserialized and re-serialized per request.
+/// </summary>
+public sealed class RawJsonResult(int statusCode, Action<Utf8JsonWriter> write) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = statusCode;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        await using (var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true }))
+        {
+            write(writer);
+            await writer.FlushAsync(httpContext.RequestAborted);
+        }
+    }
+
+    public static void WriteRawArray(Utf8JsonWriter writer, string name, IEnumerable<string> items)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            writer.WriteRawValue(item, skipInputValidation: true);
+        }
+
+        writer.WriteEndArray();
+    }
+}

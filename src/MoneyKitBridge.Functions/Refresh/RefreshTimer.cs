@@ -1,0 +1,24 @@
+using MoneyKitBridge.Core.Refresh;
+using MoneyKitBridge.Core.Webhooks;
+using MoneyKitBridge.Functions.Hosting;
+
+namespace MoneyKitBridge.Functions.Refresh;
+
+/// <summary>The <c>RefreshStaleLinks</c> timer function: refresh planner, lost-webhook reconciliation, webhook-key purge.</summary>
+public static class RefreshTimer
+{
+    public const string FunctionName = "RefreshStaleLinks";
+
+    public static IEndpointRouteBuilder MapRefreshTimer(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapTimerFunction(FunctionName, new RefreshOptions().Schedule, async (context, cancellationToken) =>
+        {
+            var job = context.Services.GetRequiredService<RefreshStaleLinksJob>();
+            var result = await job.RunAsync(cancellationToken);
+            context.Log($"due={result.Due} refreshed={result.Refreshed} rate_limited={result.RateLimited} skipped={result.Skipped} reconciled={result.Reconciled} synced={result.Synced} stopped_early={result.StoppedEarly}");
+            var purged = await context.Services.GetRequiredService<WebhookProcessor>().PurgeExpiredKeysAsync(cancellationToken);
+            context.Log($"webhook_keys_purged={purged}");
+        });
+        return endpoints;
+    }
+}

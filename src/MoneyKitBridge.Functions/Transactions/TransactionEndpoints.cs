@@ -1,0 +1,97 @@
+using System.Text.Json;
+using MoneyKitBridge.Core.Links;
+using MoneyKitBridge.Core.Queries;
+using MoneyKitBridge.Functions.Auth;
+using MoneyKitBridge.Functions.Bridge;
+
+namespace MoneyKitBridge.Functions.Transactions;
+
+/// <summary>
+/// <c>GET /api/links/{link_id}/transactions</c> (the seed's contract) and <c>GET /api/users/{user_id}/transactions</c>,
+/// both served from the stored snapshot — never from MoneyKit.
+/// </summary>
+public static class TransactionEndpoints
+{
+    public static IEndpointRouteBuilder MapTransactionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/links/{link_id}/transactions", GetLinkTransactionsAsync)
+            .WithName("GetLinkTransactions").WithTags("Transactions")
+            .WithSummary("Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract).")
+            .RequireBridgeScope(BridgeScopes.LinksRead);
+        endpoints.MapGet("/api/users/{user_id}/transactions", GetUserTransactionsAsync)
+            .WithName("GetUserTransactions").WithTags("Transactions")
+            .WithSummary("Transactions across a customer user's links, newest first, paged.")
+            .RequireBridgeScope(BridgeScopes.LinksRead);
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TimeProvider time)
+    {
+        var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var state = await reader.GetStateAsync(link_id, context.RequestAborted);
+        if (LinkErrors.CheckReadable(state, "transactions") is { } notReadable)
+        {
+            return notReadable;
+        }
+
+        var snapshot = await reader.GetAsync(link_id, context.RequestAborted);
+        if (snapshot is null)
+        {
+            return LinkErrors.NotFound();
+        }
+
+        var page = query!.Apply(snapshot.Transactions);
+        var accounts = snapshot.Accounts.Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json);
+        return new RawJsonResult(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("total", page.Total);
+            writer.WriteNumber("page", page.Page);
+            writer.WriteNumber("size", page.Transactions.Count);
+            RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
+            RawJsonResult.WriteRawArray(writer, "accounts", accounts);
+            writer.WritePropertyName("link");
+            writer.WriteRawValue(snapshot.State.LinkJson ?? "null", skipInputValidation: true);
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> GetUserTransactionsAsync(string user_id, HttpContext context, LinkSnapshotReader reader, LinkLifecycle lifecycle, TimeProvider time)
+    {
+        var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var snapshots = new List<LinkSnapshot>();
+        foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
+        {
+            var state = await reader.GetStateAsync(linkId, context.RequestAborted);
+            if (LinkErrors.CheckReadable(state, "transactions") is null && await reader.GetAsync(linkId, context.RequestAborted) is { } snapshot)
+            {
+                snapshots.Add(snapshot);
+            }
+        }
+
+        var merged = snapshots.SelectMany(s => s.Transactions).ToList();
+        merged.Sort(LinkSnapshot.CompareNewestFirst);
+        var page = query!.Apply(merged);
+        return new RawJsonResult(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("total", page.Total);
+            writer.WriteNumber("page", page.Page);
+            writer.WriteNumber("size", page.Transactions.Count);
+            RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
+            RawJsonResult.WriteRawArray(writer, "accounts", snapshots.SelectMany(s => s.Accounts).Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json));
+            RawJsonResult.WriteRawArray(writer, "links", snapshots.Select(s => s.State.LinkJson ?? "null"));
+            writer.WriteEndObject();
+        });
+    }
+}
