@@ -24,6 +24,23 @@ dotnet test Functions.sln --no-build --configuration Release \
   --logger "trx" --results-directory "$results" "$@"
 status=$?
 
+# The infrastructure checks (Bicep syntax + official Bicep CLI build/lint, settings, roles, function.json) run as
+# node tests; their counts join the .NET ones.
+infra_passed=0 infra_failed=0
+if npm --prefix tools/bicep-check ci --no-audit --no-fund --loglevel=error >/dev/null; then
+  infra_out="$(npm --prefix tools/bicep-check test 2>&1)"
+  infra_status=$?
+  infra_passed="$(printf '%s\n' "$infra_out" | sed -n 's/^# pass \([0-9]*\)$/\1/p' | tail -1)"
+  infra_failed="$(printf '%s\n' "$infra_out" | sed -n 's/^# fail \([0-9]*\)$/\1/p' | tail -1)"
+  infra_passed="${infra_passed:-0}" infra_failed="${infra_failed:-0}"
+  if [ "$infra_status" -ne 0 ] && [ "$infra_failed" -eq 0 ]; then infra_failed=1; fi
+  echo "infrastructure checks: $infra_passed passed, $infra_failed failed"
+  [ "$infra_failed" -eq 0 ] || printf '%s\n' "$infra_out" | grep -E "^not ok|Error|error" | head -20
+else
+  echo "npm ci for tools/bicep-check failed"
+  infra_failed=1
+fi
+
 read -r passed failed skipped total < <(
   cat "$results"/*.trx 2>/dev/null | tr '\n' ' ' | grep -o '<Counters [^>]*>' | awk '
     function attr(s, name,   m) { if (match(s, name "=\"[0-9]+\"")) { m = substr(s, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0 } return 0 }
@@ -32,6 +49,7 @@ read -r passed failed skipped total < <(
     END { printf "%d %d %d %d\n", p, f, t - e, t }')
 rm -rf "$results"
 
+passed=$((passed + infra_passed)) failed_infra=$infra_failed
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the test host crashed or a project produced no result: never report a clean run
 fi
@@ -39,5 +57,6 @@ if [ "$total" -eq 0 ]; then
   echo "no test ran"
   failed=1
 fi
+failed=$((failed + failed_infra))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
