@@ -13,6 +13,7 @@ internal static class TableEntityJson
 
     public static byte[] Serialize(TableEntity entity)
     {
+        TableEntityLimits.Validate(entity);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
