@@ -27,6 +27,14 @@ public sealed class LinkSnapshotReader(BridgeTables tables)
             return null;
         }
 
+        return await GetAsync(state, cancellationToken);
+    }
+
+    /// <summary>The snapshot at the version of a state row the caller has just read (no second read of the row).</summary>
+    public async Task<LinkSnapshot> GetAsync(LinkState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var linkId = state.LinkId;
         if (cache.TryGetValue(linkId, out var cached) && cached.State.Version == state.Version && cached.State.DeletedAt == state.DeletedAt)
         {
             return cached with { State = state };

@@ -62,12 +62,7 @@ public static class LinkEndpoints
             return notReadable;
         }
 
-        var snapshot = await reader.GetAsync(link_id, context.RequestAborted);
-        if (snapshot is null)
-        {
-            return LinkErrors.NotFound();
-        }
-
+        var snapshot = await reader.GetAsync(state!, context.RequestAborted);
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();

@@ -39,12 +39,7 @@ public static class TransactionEndpoints
             return notReadable;
         }
 
-        var snapshot = await reader.GetAsync(link_id, context.RequestAborted);
-        if (snapshot is null)
-        {
-            return LinkErrors.NotFound();
-        }
-
+        var snapshot = await reader.GetAsync(state!, context.RequestAborted);
         var page = query!.Apply(snapshot.Transactions);
         var accounts = snapshot.Accounts.Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json);
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
@@ -73,9 +68,9 @@ public static class TransactionEndpoints
         foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
         {
             var state = await reader.GetStateAsync(linkId, context.RequestAborted);
-            if (LinkErrors.CheckReadable(state, "transactions") is null && await reader.GetAsync(linkId, context.RequestAborted) is { } snapshot)
+            if (LinkErrors.CheckReadable(state, "transactions") is null)
             {
-                snapshots.Add(snapshot);
+                snapshots.Add(await reader.GetAsync(state!, context.RequestAborted));
             }
         }
 
