@@ -102,8 +102,12 @@ sandbox_project="src/MoneyKit.Sandbox/MoneyKit.Sandbox.csproj"
 bridge_project="src/MoneyKitBridge.Functions/MoneyKitBridge.Functions.csproj"
 if [ "$build" = true ]; then
   say "Building the MoneyKit sandbox and the bridge (Release) ..."
-  dotnet build "$sandbox_project" --configuration Release --verbosity quiet -nologo >&2 || fail "building the sandbox failed"
-  dotnet build "$bridge_project" --configuration Release --verbosity quiet -nologo >&2 || fail "building the bridge failed"
+  for project in "$sandbox_project" "$bridge_project"; do
+    if ! dotnet build "$project" --configuration Release --verbosity quiet -nologo >"$session/build.log" 2>&1; then
+      cat "$session/build.log" >&2
+      fail "building $project failed"
+    fi
+  done
 fi
 sandbox_dll="$(dotnet msbuild "$sandbox_project" -getProperty:TargetPath -p:Configuration=Release)"
 bridge_dll="$(dotnet msbuild "$bridge_project" -getProperty:TargetPath -p:Configuration=Release)"
@@ -228,9 +232,11 @@ List the link's transactions, the user's links and transactions:
   curl -s -H "Authorization: Bearer \$token" $bridge_url/api/users/$demo_user/links
   curl -s -H "Authorization: Bearer \$token" $bridge_url/api/users/$demo_user/transactions
 
-Make the sandbox produce new transactions (MoneyKit then sends a webhook to the bridge, which syncs):
+Webhooks the sandbox delivered to the bridge (status 200 = verified and recorded):
 
-  curl -s -X POST -H "Authorization: Bearer \$token" -H 'Content-Type: application/json' -d '{"products":["transactions"]}' $bridge_url/api/links/$link_id/products
+  curl -s $sandbox_url/sandbox/webhooks/deliveries
+
+More (headless Connect by hand, other test banks, Core Tools): docs/local-run.md
 
 EOF
 
