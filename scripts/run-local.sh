@@ -240,9 +240,10 @@ More (headless Connect by hand, other test banks, Core Tools): docs/local-run.md
 
 EOF
 
-# Runs until Ctrl-C (or until the bridge or the sandbox stops on its own).
-set +e
-wait -n "$bridge_pid" "$sandbox_pid"
-status=$?
-set -e
-fail "a process stopped on its own (exit $status)"
+# Runs until Ctrl-C (or until the bridge or the sandbox stops on its own). A polling loop rather than
+# `wait -n`, which macOS's bash 3.2 lacks.
+while kill -0 "$bridge_pid" 2>/dev/null && kill -0 "$sandbox_pid" 2>/dev/null; do
+  sleep 1
+done
+if kill -0 "$bridge_pid" 2>/dev/null; then fail "the sandbox stopped on its own"; fi
+fail "the bridge stopped on its own"
