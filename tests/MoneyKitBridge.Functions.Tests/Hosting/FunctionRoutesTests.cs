@@ -123,8 +123,11 @@ internal sealed record FunctionRoute(string Name, string Method, string Route)
 }
 
 /// <summary>A <c>function.json</c> at the repository root: its routes, and for timers the schedule.</summary>
-internal sealed record FunctionFolder(FunctionRoute Route, string? Schedule, string? AuthLevel)
+internal sealed record FunctionFolder(FunctionRoute Route, string? Schedule, string? AuthLevel);
+
+internal static class FunctionFolders
 {
+    /// <summary>The folder holding Functions.sln, found by walking up from the test binaries.</summary>
     public static string RepositoryRoot
     {
         get
@@ -140,14 +143,11 @@ internal sealed record FunctionFolder(FunctionRoute Route, string? Schedule, str
             throw new DirectoryNotFoundException("Functions.sln not found above " + AppContext.BaseDirectory);
         }
     }
-}
 
-internal static class FunctionFolders
-{
     /// <summary>Every <c>*/function.json</c> at the repository root, one entry per declared HTTP method.</summary>
     public static List<FunctionFolder> Read()
     {
-        var root = FunctionFolder.RepositoryRoot;
+        var root = RepositoryRoot;
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "host.json")));
         var prefix = hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
         Assert.False(string.IsNullOrEmpty(prefix), "host.json must set extensions.http.routePrefix");

@@ -11,7 +11,7 @@ namespace MoneyKitBridge.Functions.Tests.Hosting;
 /// </summary>
 public sealed class PublishedPackageContractTests
 {
-    private static readonly string Root = FunctionFolder.RepositoryRoot;
+    private static readonly string Root = FunctionFolders.RepositoryRoot;
 
     [Fact]
     public void Host_json_names_the_handler_executable_built_from_the_assembly_name()
