@@ -248,7 +248,7 @@ internal static class ConnectEndpoints
 
     private static async Task<IResult> GrantAsync(string token, HttpContext context, LinkSessions sessions, LinkRegistry links, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.ConnectGrantRequest, null, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.ConnectGrantRequest, new ConnectGrantRequest(null, null), cancellationToken);
         return error ?? WithSession(sessions, time, token, session =>
         {
             if (session.Step != ConnectStep.Complete || session.Granted || links.Find(session.LinkId!) is not { } link)
