@@ -18,14 +18,14 @@ public sealed class ConnectTests
         return (await SandboxHarness.ReadJsonAsync(response))["link_session_token"]!.GetValue<string>();
     }
 
-    private static async Task<JsonObject> PostStepAsync(SandboxHarness sandbox, string token, string step, object body)
+    internal static async Task<JsonObject> PostStepAsync(SandboxHarness sandbox, string token, string step, object body)
     {
         using var response = await sandbox.Http.PostAsJsonAsync($"sandbox/connect/{token}/{step}", body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await SandboxHarness.ReadJsonAsync(response);
     }
 
-    private static async Task<JsonObject> ExchangeAsync(SandboxHarness sandbox, string exchangeableToken)
+    internal static async Task<JsonObject> ExchangeAsync(SandboxHarness sandbox, string exchangeableToken)
     {
         using var response = await sandbox.Http.PostAsJsonAsync("link-session/exchange-token", new { exchangeable_token = exchangeableToken });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -52,6 +52,7 @@ namespace MoneyKit.Sandbox.Api;
 [JsonSerializable(typeof(ConnectMfaRequest))]
 [JsonSerializable(typeof(ConnectOAuthRequest))]
 [JsonSerializable(typeof(ConnectStepWire))]
+[JsonSerializable(typeof(ConnectGrantRequest))]
 [JsonSerializable(typeof(RotatedKey))]
 [JsonSerializable(typeof(ExpiredTokens))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

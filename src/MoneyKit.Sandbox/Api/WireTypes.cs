@@ -183,5 +183,11 @@ internal sealed record MfaQuestionWire(string Id, string Prompt, IReadOnlyList<s
 
 internal sealed record MfaWire(string Type, IReadOnlyList<MfaQuestionWire> Questions);
 
+internal sealed record ConnectGrantRequest(IReadOnlyList<string>? AccountIds, IReadOnlyList<string>? Products);
+
+internal sealed record ConnectAccountWire(string AccountId, string AccountType, string Name, string AccountMask);
+
+/// <summary>A Connect step. At <c>complete</c>, <c>accounts</c> and <c>products</c> are what the link grants (before the optional grant step narrows them).</summary>
 internal sealed record ConnectStepWire(
-    string Step, string? InstitutionId, string? LinkId, MfaWire? Mfa, string? OauthUrl, string? ExchangeableToken, string? RedirectUrl, string? ErrorCode);
+    string Step, string? InstitutionId, string? LinkId, MfaWire? Mfa, string? OauthUrl, string? ExchangeableToken, string? RedirectUrl, string? ErrorCode,
+    IReadOnlyList<ConnectAccountWire>? Accounts = null, IReadOnlyList<string>? Products = null);

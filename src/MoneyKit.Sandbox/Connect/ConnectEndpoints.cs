@@ -10,7 +10,9 @@ namespace MoneyKit.Sandbox.Connect;
 /// <summary>
 /// <c>POST /link-session</c>, <c>POST /link-session/exchange-token</c>, and headless Connect under
 /// <c>/sandbox/connect/{link_session_token}</c>: institution → credentials → MFA (Credentials Bank), OAuth approval
-/// (OAuth Bank), or nothing (Instant Bank). Granted products are the session's requested products.
+/// (OAuth Bank), or nothing (Instant Bank); then, optionally, the grant step (<c>POST .../grant</c>) narrows the accounts and
+/// products the link gets. Skipped, everything requested and every account is granted. Products are fetched at login when
+/// <c>settings.products.*.prefetch</c> says so (Instant Bank prefetches unless told not to); the others wait for their first refresh.
 /// </summary>
 internal static class ConnectEndpoints
 {
@@ -28,6 +30,7 @@ internal static class ConnectEndpoints
         connect.MapPost("/credentials", SubmitCredentialsAsync);
         connect.MapPost("/mfa", AnswerMfaAsync);
         connect.MapPost("/oauth/authorize", AuthorizeOAuthAsync);
+        connect.MapPost("/grant", GrantAsync);
         connect.MapGet("/oauth/authorize", (string token, LinkSessions sessions, LinkRegistry links, LinkWebhooks webhooks, TimeProvider time) =>
             WithSession(sessions, time, token, s =>
             {
@@ -111,6 +114,9 @@ internal static class ConnectEndpoints
             Webhook = body.Webhook,
             LinkTags = body.LinkTags ?? [],
             Products = products,
+            Prefetch = body.Settings?.Products?
+                .Where(p => p.Value?.Prefetch is not null)
+                .ToDictionary(p => p.Key, p => p.Value!.Prefetch!.Value, StringComparer.Ordinal) ?? [],
             ExistingLinkId = body.ExistingLinkId,
             ExpiresAt = time.GetUtcNow() + LinkSessions.Lifetime,
         };
@@ -240,6 +246,66 @@ internal static class ConnectEndpoints
         return error ?? WithSession(sessions, time, token, session => CompleteOAuth(session, body!.Approve ?? true, links, webhooks));
     }
 
+    private static async Task<IResult> GrantAsync(string token, HttpContext context, LinkSessions sessions, LinkRegistry links, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context.Request, SandboxJsonContext.Default.ConnectGrantRequest, new ConnectGrantRequest(null, null), cancellationToken);
+        return error ?? WithSession(sessions, time, token, session =>
+        {
+            if (session.Step != ConnectStep.Complete || session.Granted || links.Find(session.LinkId!) is not { } link)
+            {
+                return session.Granted
+                    ? ErrorResult.Conflict("link_session_error.wrong_step", "Access was already granted for this session.")
+                    : WrongStep(session);
+            }
+
+            lock (link.Gate)
+            {
+                return Grant(session, link, body!) ?? Describe(session);
+            }
+        });
+    }
+
+    /// <summary>Applies the user's grant to the link waiting for its token exchange. Caller holds both locks.</summary>
+    private static ErrorResult? Grant(LinkSession session, SandboxLink link, ConnectGrantRequest grant)
+    {
+        var accountIds = grant.AccountIds?.ToHashSet(StringComparer.Ordinal) ?? [.. link.Accounts.Select(a => a.Id)];
+        if (accountIds.Count == 0)
+        {
+            return ErrorResult.Validation("account_ids", "Grant at least one account.");
+        }
+
+        if (accountIds.FirstOrDefault(id => link.Accounts.All(a => a.Id != id)) is { } unknownAccount)
+        {
+            return ErrorResult.Validation("account_ids", $"Account '{unknownAccount}' is not an account of this login.");
+        }
+
+        var products = grant.Products?.ToHashSet(StringComparer.Ordinal) ?? [.. link.Products.Keys];
+        products.Add(SandboxProducts.Accounts); // account data comes with every link
+        if (products.FirstOrDefault(p => !link.Products.ContainsKey(p)) is { } unknownProduct)
+        {
+            return ErrorResult.Validation("products", $"Product '{unknownProduct}' was not requested by this link session.");
+        }
+
+        var declinedProducts = link.Products.Keys.Where(p => !products.Contains(p)).ToList();
+        var revokesAccounts = link.Accounts.Any(a => !accountIds.Contains(a.Id));
+        if (declinedProducts.Any(p => !session.AddedProducts.Contains(p)) || (session.ExistingLinkId is not null && revokesAccounts))
+        {
+            return new ErrorResult(StatusCodes.Status422UnprocessableEntity, new MoneyKitError(
+                "link_session_error.forbidden_config", "A reconnect cannot revoke access already granted.", null));
+        }
+
+        foreach (var product in declinedProducts)
+        {
+            link.Products.Remove(product);
+        }
+
+        link.Accounts.RemoveAll(a => !accountIds.Contains(a.Id));
+        link.Transactions.Purge(t => !accountIds.Contains(t.AccountId));
+        session.Granted = true;
+        Offer(session, link);
+        return null;
+    }
+
     private static IResult CompleteOAuth(LinkSession session, bool approve, LinkRegistry links, LinkWebhooks webhooks)
     {
         if (session.Step != ConnectStep.OAuth)
@@ -284,10 +350,16 @@ internal static class ConnectEndpoints
         {
             link.State = LinkState.AwaitingTokenExchange;
             link.ErrorCode = null;
-            foreach (var product in session.Products.Where(p => !link.Products.ContainsKey(p)))
+            if (session.ExistingLinkId is not null)
             {
-                link.Products[product] = new ProductStatus { RefreshedAt = link.CreatedAt, LastAttemptedAt = link.CreatedAt };
+                session.AddedProducts = [.. session.Products.Where(p => !link.Products.ContainsKey(p))];
+                foreach (var product in session.AddedProducts)
+                {
+                    links.AddProduct(link, product, Prefetches(session, product));
+                }
             }
+
+            Offer(session, link);
         }
 
         session.ExchangeableToken = LinkSessions.NewToken("ext_");
@@ -330,11 +402,27 @@ internal static class ConnectEndpoints
         {
             link = links.Create(new LinkSpec(
                 session.ClientId, session.CustomerUserId, session.Institution!, session.TestUser, session.Products, session.Webhook, session.LinkTags,
-                links.DefaultPendingMode, LinkState.Connecting));
+                links.DefaultPendingMode, LinkState.Connecting)
+            {
+                Prefetched = [.. session.Products.Where(p => Prefetches(session, p))],
+            });
+            session.AddedProducts = [.. session.Products];
         }
 
         session.LinkId = link.Id;
         return link;
+    }
+
+    /// <summary>Accounts are always fetched during Connect (the user picks from them); other products as the session says.</summary>
+    private static bool Prefetches(LinkSession session, string product) =>
+        product == SandboxProducts.Accounts
+        || (session.Prefetch.TryGetValue(product, out var prefetch) ? prefetch : session.Institution?.Id == SandboxInstitution.InstantBankId);
+
+    /// <summary>Shows the link's accounts and products on the session (the grant step's choices). Caller holds the link's lock.</summary>
+    private static void Offer(LinkSession session, SandboxLink link)
+    {
+        session.Accounts = [.. link.Accounts.Select(a => new ConnectAccountWire(a.Id, a.Type, a.Name, a.Mask))];
+        session.LinkProducts = [.. link.Products.Keys];
     }
 
     private static IResult WithSession(LinkSessions sessions, TimeProvider time, string token, Func<LinkSession, IResult> action)
@@ -381,7 +469,9 @@ internal static class ConnectEndpoints
                 session.Step == ConnectStep.OAuth ? $"/sandbox/connect/{session.Token}/oauth/authorize" : null,
                 session.Step == ConnectStep.Complete ? session.ExchangeableToken : null,
                 session.Step == ConnectStep.Complete ? RedirectUrl(session) : null,
-                session.ErrorCode),
+                session.ErrorCode,
+                session.Step == ConnectStep.Complete ? session.Accounts : null,
+                session.Step == ConnectStep.Complete ? session.LinkProducts : null),
             SandboxJsonContext.Default.ConnectStepWire);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using MoneyKit.Sandbox.Api;
 using MoneyKit.Sandbox.Institutions;
 
 namespace MoneyKit.Sandbox.Connect;
@@ -32,6 +33,21 @@ internal sealed class LinkSession
     public IReadOnlyList<string> LinkTags { get; init; } = [];
 
     public required IReadOnlyCollection<string> Products { get; init; }
+
+    /// <summary><c>settings.products.*.prefetch</c> where the session states it (absent: Instant Bank prefetches, the others do not).</summary>
+    public IReadOnlyDictionary<string, bool> Prefetch { get; init; } = new Dictionary<string, bool>(StringComparer.Ordinal);
+
+    /// <summary>Products this session added to the link at login (all of them for a new link); only these can be declined at the grant step.</summary>
+    public IReadOnlyList<string> AddedProducts { get; set; } = [];
+
+    /// <summary>Whether the user already answered the grant step (it can be answered once, and is skipped to grant everything).</summary>
+    public bool Granted { get; set; }
+
+    /// <summary>The link's accounts once login succeeded (what the grant step chooses from), then what was granted.</summary>
+    public IReadOnlyList<ConnectAccountWire>? Accounts { get; set; }
+
+    /// <summary>The link's products once login succeeded, then what was granted.</summary>
+    public IReadOnlyList<string>? LinkProducts { get; set; }
 
     public string? ExistingLinkId { get; init; }
 

@@ -222,11 +222,12 @@ internal static class ControlEndpoints
             "connected" => (LinkState.Connected, null),
             "error" => (LinkState.Error, body.ErrorCode ?? "auth_expired"),
             "disconnected" => (LinkState.Error, body.ErrorCode ?? "auth_expired"),
+            "deleted" => (LinkState.Deleted, null),
             _ => null,
         };
         if (target is null)
         {
-            return ErrorResult.Validation("state", "state must be connected, error or disconnected.");
+            return ErrorResult.Validation("state", "state must be connected, error, disconnected or deleted.");
         }
 
         if (target.Value.ErrorCode is { } code && !LinkStates.ErrorCodes.Contains(code))
@@ -239,6 +240,12 @@ internal static class ControlEndpoints
             if (link.State == LinkState.Deleted)
             {
                 return ErrorResult.LinkDeleted();
+            }
+
+            if (target.Value.State == LinkState.Deleted)
+            {
+                LinkDeletion.Delete(link, webhooks);
+                return TypedResults.Json(link.ToWire(), SandboxJsonContext.Default.LinkWire);
             }
 
             (link.State, link.ErrorCode) = target.Value;

@@ -100,7 +100,9 @@ internal static class SandboxBankData
     {
         var merchant = Merchants[data.Next(Merchants.Length)];
         // Income lands in checking or savings; spending goes through checking or the credit card.
-        var account = merchant.Credit ? accounts[data.Next(2)] : accounts[data.Next(5) < 3 ? 0 : 2];
+        // With only some accounts granted, the wanted kind falls back to the first granted account (same random draws either way).
+        var kind = AccountKinds[merchant.Credit ? data.Next(2) : data.Next(5) < 3 ? 0 : 2].Type;
+        var account = accounts.FirstOrDefault(a => a.Type == kind) ?? accounts[0];
         var amount = Money(data, merchant.Min, merchant.Max);
         var store = data.Next(100, 9999);
         return new SandboxTransaction

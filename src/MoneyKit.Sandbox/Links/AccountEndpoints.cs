@@ -29,7 +29,9 @@ internal static class AccountEndpoints
         Read(links, context, id, SandboxProducts.AccountNumbers, link => TypedResults.Json(
             new AccountNumbersResponse(
                 [.. link.Accounts.Select(a => a.ToWire())],
-                new AccountNumbersWire([.. link.Accounts.Select(a => new AchNumberWire(a.Id, a.AccountNumber, a.RoutingNumber))]),
+                new AccountNumbersWire(link.Products[SandboxProducts.AccountNumbers].Fetched
+                    ? [.. link.Accounts.Select(a => new AchNumberWire(a.Id, a.AccountNumber, a.RoutingNumber))]
+                    : []), // not prefetched: no numbers until the first refresh
                 link.ToWire()),
             SandboxJsonContext.Default.AccountNumbersResponse));
 
@@ -42,8 +44,9 @@ internal static class AccountEndpoints
                 [new AddressWire(o.City, "US", o.Line1, o.PostalCode, o.Region)],
                 [new ContactWire(o.Phone, true)],
                 [new ContactWire(o.Email, true)]);
+            IReadOnlyList<OwnerWire> owners = link.Products[SandboxProducts.Identity].Fetched ? [owner] : []; // not prefetched: no owners yet
             return TypedResults.Json(
-                new IdentityResponse([.. link.Accounts.Select(a => new AccountIdentityWire(a.Id, a.Type, a.Name, a.Mask, a.Balances(), [owner]))], link.ToWire()),
+                new IdentityResponse([.. link.Accounts.Select(a => new AccountIdentityWire(a.Id, a.Type, a.Name, a.Mask, a.Balances(), owners))], link.ToWire()),
                 SandboxJsonContext.Default.IdentityResponse);
         });
 

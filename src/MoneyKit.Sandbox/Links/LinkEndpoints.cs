@@ -79,7 +79,7 @@ internal static class LinkEndpoints
         }
     }
 
-    private static IResult DeleteLink(string id, HttpContext context, LinkRegistry links)
+    private static IResult DeleteLink(string id, HttpContext context, LinkRegistry links, LinkWebhooks webhooks)
     {
         var (link, error) = LinkAccess.Find(links, context, id);
         if (error is not null)
@@ -94,10 +94,7 @@ internal static class LinkEndpoints
                 return ErrorResult.LinkDeleted();
             }
 
-            // Tombstone: GET /links/{id} keeps answering with state "deleted"; no more data and no more webhooks.
-            link.State = LinkState.Deleted;
-            link.ErrorCode = null;
-            link.Webhook = null;
+            LinkDeletion.Delete(link, webhooks);
             return TypedResults.NoContent();
         }
     }

@@ -14,7 +14,11 @@ internal sealed record LinkSpec(
     string? Webhook,
     IReadOnlyList<string> LinkTags,
     SandboxPendingMode PendingMode,
-    LinkState State);
+    LinkState State)
+{
+    /// <summary>Products whose data is fetched at creation; the others stay empty (refreshed_at null) until their first refresh.</summary>
+    public IReadOnlyCollection<string> Prefetched { get; init; } = Products;
+}
 
 /// <summary>All links of the sandbox, with their seeded random sources.</summary>
 internal sealed class LinkRegistry(SandboxOptions options, TimeProvider time)
@@ -30,7 +34,10 @@ internal sealed class LinkRegistry(SandboxOptions options, TimeProvider time)
 
     public IEnumerable<SandboxLink> All => links.Values;
 
-    /// <summary>Creates a link with accounts and two transactions: one posted yesterday, one pending today.</summary>
+    /// <summary>
+    /// Creates a link with accounts and, when transactions are prefetched (or not granted), two transactions: one posted
+    /// yesterday, one pending today. Products not prefetched have no data and <c>refreshed_at</c> null until their first refresh.
+    /// </summary>
     public SandboxLink Create(LinkSpec spec)
     {
         string linkId;
@@ -66,13 +73,37 @@ internal sealed class LinkRegistry(SandboxOptions options, TimeProvider time)
         link.Accounts.AddRange(SandboxBankData.CreateAccounts(data, ids, spec.Username, spec.Institution.Name, now));
         foreach (var product in spec.Products)
         {
-            link.Products[product] = new ProductStatus { RefreshedAt = now, LastAttemptedAt = now };
+            link.Products[product] = ProductStatus.Create(spec.Prefetched.Contains(product), now);
         }
 
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        link.Transactions.Add(SandboxBankData.CreateTransaction(data, ids, link.Accounts, today.AddDays(-1), pending: false));
-        link.Transactions.Add(SandboxBankData.CreateTransaction(data, ids, link.Accounts, today, pending: true));
+        if (!link.Products.TryGetValue(SandboxProducts.Transactions, out var transactions) || transactions.RefreshedAt is not null)
+        {
+            AddInitialTransactions(link, now);
+        }
+
         links[linkId] = link;
         return link;
+    }
+
+    /// <summary>
+    /// Adds a product to an existing link (a reconnect that asks for more), fetched now when prefetched.
+    /// Caller holds the link's lock.
+    /// </summary>
+    public void AddProduct(SandboxLink link, string product, bool prefetched)
+    {
+        var now = time.GetUtcNow();
+        link.Products[product] = ProductStatus.Create(prefetched, now);
+        if (prefetched && product == SandboxProducts.Transactions && link.Transactions.Sequence == 0)
+        {
+            AddInitialTransactions(link, now);
+        }
+    }
+
+    /// <summary>A link's first transactions: one posted yesterday, one pending today. Caller holds the link's lock (or owns the new link).</summary>
+    public static void AddInitialTransactions(SandboxLink link, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        link.Transactions.Add(SandboxBankData.CreateTransaction(link.DataRandom, link.IdRandom, link.Accounts, today.AddDays(-1), pending: false));
+        link.Transactions.Add(SandboxBankData.CreateTransaction(link.DataRandom, link.IdRandom, link.Accounts, today, pending: true));
     }
 }

@@ -9,7 +9,8 @@ namespace MoneyKit.Sandbox.Products;
 
 /// <summary>
 /// Product refreshes: limits (a count per link and MoneyKit's per-product interval), the in_progress → completed
-/// lifecycle with its webhooks, and the data a refresh produces (new balances; new transactions and resolved pending ones).
+/// lifecycle with its webhooks, and the data a refresh produces (new balances; new transactions and resolved pending ones;
+/// for a product that was not prefetched, its first data).
 /// </summary>
 internal sealed class ProductRefresher(SandboxOptions options, TimeProvider time, LinkWebhooks webhooks)
 {
@@ -151,8 +152,13 @@ internal sealed class ProductRefresher(SandboxOptions options, TimeProvider time
                 continue;
             }
 
+            var firstFetch = !status.Fetched;
             switch (product)
             {
+                case SandboxProducts.Transactions when firstFetch:
+                    // Not prefetched: this refresh brings the link's history.
+                    LinkRegistry.AddInitialTransactions(link, now);
+                    break;
                 case SandboxProducts.Transactions:
                     RefreshTransactions(link, now);
                     break;
@@ -169,7 +175,7 @@ internal sealed class ProductRefresher(SandboxOptions options, TimeProvider time
             webhooks.SendProductRefresh(link, product, "completed");
             if (product == SandboxProducts.Transactions)
             {
-                webhooks.SendUpdatesAvailable(link, hasHistory: false);
+                webhooks.SendUpdatesAvailable(link, hasHistory: firstFetch);
             }
         }
     }

@@ -44,6 +44,25 @@ internal sealed class TransactionLedger
         Touch(transaction);
     }
 
+    /// <summary>
+    /// Erases matching transactions without a trace (no sync entry): for data the link never exposed, such as
+    /// transactions of accounts the user did not grant in Connect.
+    /// </summary>
+    public void Purge(Func<SandboxTransaction, bool> match)
+    {
+        foreach (var txn in byId.Values.Where(match).ToList())
+        {
+            byId.Remove(txn.Id);
+            byChange.Remove(txn.ChangedSeq);
+            if (!txn.Removed)
+            {
+                LiveCount--;
+            }
+        }
+
+        newestFirst = null;
+    }
+
     public IEnumerable<SandboxTransaction> Live => byId.Values.Where(t => !t.Removed);
 
     /// <summary>Live transactions newest first (date, then time, then id descending), cached until the next change.</summary>
