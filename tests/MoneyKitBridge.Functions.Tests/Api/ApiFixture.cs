@@ -134,7 +134,6 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task<(string LinkId, JsonElement Exchange)> ConnectAsync(
         string userId, IReadOnlyList<string>? products = null, IReadOnlyList<string>? linkTags = null, Func<string, Task>? beforeExchange = null)
     {
-        var admin = await AdminTokenAsync();
         var body = new JsonObject
         {
             ["customer_user"] = new JsonObject { ["id"] = userId },
@@ -156,6 +155,13 @@ public sealed class ApiFixture : IAsyncLifetime
             body["link_tags"] = new JsonArray(linkTags.Select(t => (JsonNode)JsonValue.Create(t)).ToArray());
         }
 
+        return await RunSessionAsync(body, beforeExchange);
+    }
+
+    /// <summary><c>POST /api/link-session</c> with <paramref name="body"/>, headless Connect, exchange through the app.</summary>
+    public async Task<(string LinkId, JsonElement Exchange)> RunSessionAsync(JsonObject body, Func<string, Task>? beforeExchange = null)
+    {
+        var admin = await AdminTokenAsync();
         string sessionToken;
         using (var session = await PostJsonAsync("/api/link-session", admin, body))
         {
