@@ -14,10 +14,10 @@ namespace MoneyKitBridge.Functions.Tests.Api;
 
 /// <summary>
 /// The sandbox (as MoneyKit, real HTTP on loopback) and the real app on one <see cref="TestClock"/>, with fresh
-/// tables in the run's Azurite. Shared by the <see cref="ApiCollection"/>; tests that need their own state create
+/// tables in the run's Azurite. Shared by the <see cref="ApiTestGroup"/>; tests that need their own state create
 /// their own links (unique customer users).
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public sealed class ApiFixture : IAsyncLifetime, IDisposable
 {
     public const string WebhookUrl = "http://127.0.0.1:9/api/webhooks/moneykit";
 
@@ -29,12 +29,13 @@ public sealed class ApiFixture : IAsyncLifetime
         ["Webhooks:PublicUrl"] = WebhookUrl,
     });
 
-    private readonly SemaphoreSlim richGate = new(1, 1);
+    private readonly Lazy<Task<RichLink>> rich;
     private SandboxServer? sandbox;
-    private RichLink? rich;
     private HttpClient? app;
     private HttpClient? control;
     private string? sandboxToken;
+
+    public ApiFixture() => rich = new Lazy<Task<RichLink>>(CreateRichLinkAsync);
 
     public TestClock Clock => factory.Clock;
 
@@ -56,14 +57,18 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        richGate.Dispose();
-        app?.Dispose();
-        control?.Dispose();
         await factory.DisposeAsync();
         if (sandbox is not null)
         {
             await sandbox.DisposeAsync();
         }
+    }
+
+    public void Dispose()
+    {
+        app?.Dispose();
+        control?.Dispose();
+        factory.Dispose();
     }
 
     public Task<string> AdminTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.AdminId, BridgeAppFactory.AdminSecret);
@@ -193,27 +198,16 @@ public sealed class ApiFixture : IAsyncLifetime
     /// One link, connected through the app, with <see cref="RichLink.SeededCount"/> transactions over 400 days on three
     /// accounts (seeded before the exchange, so the first sync stores them). Read-only for the tests that use it.
     /// </summary>
-    public async Task<RichLink> RichLinkAsync()
-    {
-        await richGate.WaitAsync();
-        try
-        {
-            if (rich is null)
-            {
-                var (linkId, _) = await ConnectAsync("contract-user", beforeExchange: id => SeedAsync(id, RichLink.SeededCount, 400));
-                var (status, accounts) = await UpstreamAsync($"links/{linkId}/accounts");
-                Assert.Equal(200, status);
-                var accountIds = accounts.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("account_id").GetString()!).ToList();
-                Assert.Equal(3, accountIds.Count);
-                rich = new RichLink(linkId, accountIds);
-            }
+    public Task<RichLink> RichLinkAsync() => rich.Value;
 
-            return rich;
-        }
-        finally
-        {
-            richGate.Release();
-        }
+    private async Task<RichLink> CreateRichLinkAsync()
+    {
+        var (linkId, _) = await ConnectAsync("contract-user", beforeExchange: id => SeedAsync(id, RichLink.SeededCount, 400));
+        var (status, accounts) = await UpstreamAsync($"links/{linkId}/accounts");
+        Assert.Equal(200, status);
+        var accountIds = accounts.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("account_id").GetString()!).ToList();
+        Assert.Equal(3, accountIds.Count);
+        return new RichLink(linkId, accountIds);
     }
 
     private async Task<string> SandboxTokenAsync()
@@ -231,7 +225,7 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+public sealed class ApiTestGroup : ICollectionFixture<ApiFixture>
 {
     public const string Name = "App API against the sandbox";
 }

@@ -8,7 +8,7 @@ namespace MoneyKitBridge.Functions.Tests.Api;
 /// Bad input on every app route: a 4xx with MoneyKit's error body and an <c>X-Request-Id</c>, never a 5xx, and
 /// nothing changes — neither the stored link nor anything at MoneyKit (no call is made).
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiTestGroup.Name)]
 public sealed class BadInputTests(ApiFixture fixture)
 {
     private const string Transactions = "/api/links/{link}/transactions";

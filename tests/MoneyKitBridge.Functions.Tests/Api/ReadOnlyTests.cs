@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MoneyKitBridge.Functions.Tests.Api;
 
 /// <summary>Reads are served from the snapshot: MoneyKit is never called; and the OpenAPI document lists the routes.</summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiTestGroup.Name)]
 public sealed class ReadOnlyTests(ApiFixture fixture)
 {
     [Fact]
@@ -82,5 +82,5 @@ public sealed class ReadOnlyTests(ApiFixture fixture)
             Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path} is not in the document");
             Assert.Equal(operationId, operation.GetProperty("operationId").GetString());
         }
-
+    }
 }
