@@ -26,10 +26,12 @@ public static class LinkSessionEndpoints
     {
         endpoints.MapPost("/api/link-session", CreateAsync)
             .WithName("CreateLinkSession").WithTags("Link sessions").WithSummary("Start MoneyKit Connect for a customer user.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .WithMoneyKitOutageHandling();
         endpoints.MapPost("/api/link-session/exchange-token", ExchangeAsync)
             .WithName("ExchangeLinkSessionToken").WithTags("Link sessions").WithSummary("Exchange Connect's token for a link; stores and syncs it.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .WithMoneyKitOutageHandling();
         return endpoints;
     }
 

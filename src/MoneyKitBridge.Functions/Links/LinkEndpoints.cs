@@ -32,10 +32,12 @@ public static class LinkEndpoints
             .RequireBridgeScope(BridgeScopes.LinksRead);
         endpoints.MapPost("/api/links/{link_id}/products", RefreshProductsAsync)
             .WithName("RefreshLinkProducts").WithTags("Links").WithSummary("Ask MoneyKit to refresh products, within MoneyKit's per-link limits.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .WithMoneyKitOutageHandling();
         endpoints.MapDelete("/api/links/{link_id}", DeleteLinkAsync)
             .WithName("DeleteLink").WithTags("Links").WithSummary("Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .WithMoneyKitOutageHandling();
         endpoints.MapGet("/api/users/{user_id}/links", GetUserLinksAsync)
             .WithName("GetUserLinks").WithTags("Users").WithSummary("The customer user's links.")
             .RequireBridgeScope(BridgeScopes.LinksRead);
