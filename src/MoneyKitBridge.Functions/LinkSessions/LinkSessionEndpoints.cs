@@ -64,6 +64,11 @@ public static class LinkSessionEndpoints
             return ApiErrorResults.Validation([new ValidationError(["body", "customer_user", "id"], "customer_user.id is required (at most 200 characters).", "value_error.missing")]);
         }
 
+        if (body["existing_link_id"] is JsonValue existingValue && existingValue.TryGetValue<string>(out var candidate) && !LinkErrors.CouldBeLinkId(candidate))
+        {
+            return LinkErrors.NotFound();
+        }
+
         var tags = new List<string>();
         if (body["link_tags"] is JsonArray requested)
         {

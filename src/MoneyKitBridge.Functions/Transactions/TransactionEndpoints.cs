@@ -17,7 +17,8 @@ public static class TransactionEndpoints
         endpoints.MapGet("/api/links/{link_id}/transactions", GetLinkTransactionsAsync)
             .WithName("GetLinkTransactions").WithTags("Transactions")
             .WithSummary("Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract).")
-            .RequireBridgeScope(BridgeScopes.LinksRead);
+            .RequireBridgeScope(BridgeScopes.LinksRead)
+            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>();
         endpoints.MapGet("/api/users/{user_id}/transactions", GetUserTransactionsAsync)
             .WithName("GetUserTransactions").WithTags("Transactions")
             .WithSummary("Transactions across a customer user's links, newest first, paged.")

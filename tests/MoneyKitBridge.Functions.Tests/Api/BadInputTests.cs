@@ -80,6 +80,11 @@ public sealed class BadInputTests(ApiFixture fixture)
         new("GET link session", "GET", Session, null, 405, ApiErrorCodes.MethodNotAllowed),
         new("DELETE user links", "DELETE", "/api/users/bad-input-user/links", null, 405, ApiErrorCodes.MethodNotAllowed),
         new("unknown route", "GET", "/api/links/{link}/nothing-here", null, 404, ApiErrorCodes.NotFound),
+        new("overlong link id", "GET", $"/api/links/{new string('k', 1500)}/transactions", null, 404, "link_error.not_found"),
+        new("link id with key-breaking characters", "GET", "/api/links/mk_%23%3F%5C%09x/accounts", null, 404, "link_error.not_found"),
+        new("delete an overlong link id", "DELETE", $"/api/links/{new string('k', 1500)}", null, 404, "link_error.not_found"),
+        new("refresh an overlong link id", "POST", $"/api/links/{new string('k', 1500)}/products", null, 404, "link_error.not_found"),
+        new("session for an unknown existing link", "POST", Session, () => Body("{\"customer_user\":{\"id\":\"u\"},\"existing_link_id\":\"" + new string('k', 1500) + "\"}"), 404, "link_error.not_found"),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     public static TheoryData<string> Names() => [.. Cases.Keys];
