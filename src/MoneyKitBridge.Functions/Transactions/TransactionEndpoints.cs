@@ -17,8 +17,7 @@ public static class TransactionEndpoints
         endpoints.MapGet("/api/links/{link_id}/transactions", GetLinkTransactionsAsync)
             .WithName("GetLinkTransactions").WithTags("Transactions")
             .WithSummary("Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract).")
-            .RequireBridgeScope(BridgeScopes.LinksRead)
-            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>();
+            .RequireBridgeScope(BridgeScopes.LinksRead);
         endpoints.MapGet("/api/users/{user_id}/transactions", GetUserTransactionsAsync)
             .WithName("GetUserTransactions").WithTags("Transactions")
             .WithSummary("Transactions across a customer user's links, newest first, paged.")
@@ -28,6 +27,11 @@ public static class TransactionEndpoints
 
     private static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TimeProvider time)
     {
+        if (!LinkErrors.CouldBeLinkId(link_id))
+        {
+            return LinkErrors.NotFound(); // checked inline, not with LinkIdFilter: this is the hot route
+        }
+
         var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (error is not null)
         {

@@ -16,6 +16,7 @@ public sealed class BadInputTests(ApiFixture fixture)
     private const string Products = "/api/links/{link}/products";
     private const string Session = "/api/link-session";
     private const string Exchange = "/api/link-session/exchange-token";
+    private const string Webhook = "/api/webhooks/moneykit";
 
     private static readonly string Long = new('a', 300);
     private static readonly string HugeJson = "{\"products\":[\"transactions\"],\"pad\":\"" + new string('x', 100_000) + "\"}";
@@ -80,6 +81,11 @@ public sealed class BadInputTests(ApiFixture fixture)
         new("GET link session", "GET", Session, null, 405, ApiErrorCodes.MethodNotAllowed),
         new("DELETE user links", "DELETE", "/api/users/bad-input-user/links", null, 405, ApiErrorCodes.MethodNotAllowed),
         new("unknown route", "GET", "/api/links/{link}/nothing-here", null, 404, ApiErrorCodes.NotFound),
+        new("webhook without signature", "POST", Webhook, () => Body("{\"event\":\"link.state_changed\"}"), 401, "webhook_error.missing_signature"),
+        new("webhook with a garbage signature", "POST", Webhook, () => Signed("{\"event\":\"link.state_changed\"}", "not-a-jwt"), 401, "webhook_error.malformed_signature"),
+        new("webhook malformed JSON", "POST", Webhook, () => Signed("{\"event\":", "not-a-jwt"), 401, "webhook_error.malformed_signature"),
+        new("webhook huge body", "POST", Webhook, () => Signed(HugeJson, "not-a-jwt"), 413, "webhook_error.body_too_large"),
+        new("GET webhook", "GET", Webhook, null, 405, ApiErrorCodes.MethodNotAllowed),
         new("overlong link id", "GET", $"/api/links/{new string('k', 1500)}/transactions", null, 404, "link_error.not_found"),
         new("link id with key-breaking characters", "GET", "/api/links/mk_%23%3F%5C%09x/accounts", null, 404, "link_error.not_found"),
         new("delete an overlong link id", "DELETE", $"/api/links/{new string('k', 1500)}", null, 404, "link_error.not_found"),
@@ -116,6 +122,13 @@ public sealed class BadInputTests(ApiFixture fixture)
         new(name, "POST", path, () => Body(json), status, errorCode);
 
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static StringContent Signed(string json, string signature)
+    {
+        var content = Body(json);
+        content.Headers.Add("moneykit-signature", signature);
+        return content;
+    }
 
     private static StreamContent Chunked(string json)
     {
