@@ -56,6 +56,60 @@ public sealed class TransactionContractTests(ApiFixture fixture)
         AssertSamePage(expected, actual, query);
     }
 
+    /// <summary>Edge-case parameters: the app accepts exactly what MoneyKit accepts and refuses what it refuses.</summary>
+    public static TheoryData<string> EdgeQueries() => new()
+    {
+        "start_date=",
+        "end_date=",
+        "page=",
+        "size=",
+        "account_ids=",
+        "page=+2",
+        "page=%202",
+        "page=2%20",
+        "page=02",
+        "size=050",
+        "page=2.0",
+        "page=-0",
+        "size=101",
+        "size=100",
+        "page=1000000",
+        "page=2147483648",
+        "start_date=2025-02-30",
+        "start_date=2024-02-29&end_date=2024-03-01",
+        "end_date=2025-1-01",
+        "end_date=20250101",
+        "start_date=2026-01-05&end_date=2026-01-05",
+        "start_date=2026-01-06",
+        "end_date=2100-01-01",
+    };
+
+    // Deliberately stricter than MoneyKit (the sandbox takes the first value / any int page): a repeated scalar
+    // parameter and page > 1,000,000 are 422 in the app; see BadInputTests.
+
+    [Theory]
+    [MemberData(nameof(EdgeQueries))]
+    public async Task Accepts_and_refuses_exactly_what_MoneyKit_does(string query)
+    {
+        var link = await fixture.RichLinkAsync();
+
+        var (expectedStatus, expected) = await fixture.UpstreamAsync($"links/{link.LinkId}/transactions?{query}");
+        using var response = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{link.LinkId}/transactions?{query}", await fixture.ReaderTokenAsync());
+
+        Assert.True(expectedStatus == (int)response.StatusCode, $"'{query}': MoneyKit {expectedStatus} {expected}, app {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (expectedStatus == 200)
+        {
+            AssertSamePage(expected, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, query);
+        }
+        else
+        {
+            var body = await MoneyKitErrors.AssertAsync(response, (System.Net.HttpStatusCode)expectedStatus, expected.GetProperty("error_code").GetString()!);
+            Assert.Equal(
+                MoneyKitErrors.Locations(expected).Order(StringComparer.Ordinal),
+                MoneyKitErrors.Locations(body).Order(StringComparer.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData(13, "")]
     [InlineData(50, "start_date=2020-01-01&end_date=2030-01-01")]
