@@ -1,2 +1,31 @@
-Console.WriteLine("MoneyKit Bridge benchmarks: run with a benchmark name (none are registered yet).");
+using System.Diagnostics;
+using MoneyKitBridge.Bench;
+
+// Benchmarks that print a ratio against a baseline measured in the same run (never timed unit tests).
+// Usage: MoneyKitBridge.Bench [sync|read|all]   (Azurite connection string in BRIDGE_TEST_STORAGE; bench/run.sh sets it)
+var which = args.Length > 0 ? args[0] : "all";
+if (which is not ("sync" or "read" or "all"))
+{
+    Console.Error.WriteLine("usage: MoneyKitBridge.Bench [sync|read|all]");
+    return 2;
+}
+
+if (Environment.GetEnvironmentVariable("BRIDGE_TEST_STORAGE") is not { Length: > 0 } storage)
+{
+    Console.Error.WriteLine("BRIDGE_TEST_STORAGE is not set: run bench/run.sh, which starts Azurite.");
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+if (which is "sync" or "all")
+{
+    await new SyncBenchmark(storage, Console.Out).RunAsync();
+}
+
+if (which is "read" or "all")
+{
+    await new ReadBenchmark(storage, Console.Out).RunAsync();
+}
+
+Console.WriteLine($"total time {clock.Elapsed.TotalSeconds:0} s");
 return 0;
