@@ -2,11 +2,13 @@ using System.Diagnostics;
 using MoneyKitBridge.Bench;
 
 // Benchmarks that print a ratio against a baseline measured in the same run (never timed unit tests).
-// Usage: MoneyKitBridge.Bench [sync|read|all]   (Azurite connection string in BRIDGE_TEST_STORAGE; bench/run.sh sets it)
-var which = args.Length > 0 ? args[0] : "all";
-if (which is not ("sync" or "read" or "all"))
+// Usage: MoneyKitBridge.Bench [sync|read|all] [--explain]
+//   (Azurite connection string in BRIDGE_TEST_STORAGE; bench/run.sh starts Azurite and sets it)
+var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var explain = args.Contains("--explain");
+if (which is not ("sync" or "read" or "all") || args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--explain"))
 {
-    Console.Error.WriteLine("usage: MoneyKitBridge.Bench [sync|read|all]");
+    Console.Error.WriteLine("usage: MoneyKitBridge.Bench [sync|read|all] [--explain]");
     return 2;
 }
 
@@ -19,7 +21,7 @@ if (Environment.GetEnvironmentVariable("BRIDGE_TEST_STORAGE") is not { Length: >
 var clock = Stopwatch.StartNew();
 if (which is "sync" or "all")
 {
-    await new SyncBenchmark(storage, Console.Out).RunAsync();
+    await new SyncBenchmark(storage, Console.Out, explain).RunAsync();
 }
 
 if (which is "read" or "all")

@@ -41,6 +41,7 @@ public sealed class ResultTable(params string[] headers)
     private static string Format(object cell) => cell switch
     {
         double d when Math.Abs(d) >= 100 => d.ToString("N0", CultureInfo.InvariantCulture),
+        double d when Math.Abs(d) >= 1 => d.ToString("0.0", CultureInfo.InvariantCulture),
         double d => d.ToString("0.000", CultureInfo.InvariantCulture),
         TimeSpan t => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

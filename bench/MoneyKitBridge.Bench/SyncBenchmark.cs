@@ -10,9 +10,10 @@ namespace MoneyKitBridge.Bench;
 /// Issue 4: initial sync of a 10,000-transaction history with <see cref="LinkSyncEngine"/> (page size 500), as a
 /// ratio to Azurite's raw batch-insert throughput for the same entities (same partition, batches of 100, the
 /// engine's batch concurrency) on a fresh table in the same run; then an incremental sync after a few upstream
-/// changes, counting the Table writes it makes.
+/// changes, counting the Table writes it makes. With <c>explain</c>, each run also measures where the time goes:
+/// fetching the same history from MoneyKit alone, and a raw batch upsert (the engine's operation) of the same entities.
 /// </summary>
-public sealed class SyncBenchmark(string connectionString, TextWriter output)
+public sealed class SyncBenchmark(string connectionString, TextWriter output, bool explain)
 {
     public const int Transactions = 10_000;
     public const int PageSize = 500;
@@ -56,6 +57,26 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output)
             ResultTable.Median(runs.Select(r => r.BaselineRate)),
             ratio);
         initial.Print(output);
+        if (explain)
+        {
+            var why = new ResultTable("run", "MoneyKit fetch only", "raw batch upsert time", "upsert tx/s", "upsert / insert", "sync / raw upsert");
+            for (var i = 0; i < runs.Count; i++)
+            {
+                var r = runs[i];
+                why.Add(i + 1, r.FetchTime!.Value, r.UpsertTime!.Value, r.UpsertRate, r.UpsertRate / r.BaselineRate, r.SyncRate / r.UpsertRate);
+            }
+
+            why.Add(
+                "median",
+                TimeSpan.FromSeconds(ResultTable.Median(runs.Select(r => r.FetchTime!.Value.TotalSeconds))),
+                TimeSpan.FromSeconds(ResultTable.Median(runs.Select(r => r.UpsertTime!.Value.TotalSeconds))),
+                ResultTable.Median(runs.Select(r => r.UpsertRate)),
+                ResultTable.Median(runs.Select(r => r.UpsertRate / r.BaselineRate)),
+                ResultTable.Median(runs.Select(r => r.SyncRate / r.UpsertRate)));
+            output.WriteLine("Where the time goes (--explain): the same history fetched from MoneyKit without storing it, and the same entities");
+            output.WriteLine("written as raw batch UpsertReplace (the engine's operation; needed so a replayed page is idempotent) on a fresh table:");
+            why.Print(output);
+        }
 
         output.WriteLine($"Incremental sync after PATCHing {PatchedTransactions} transactions upstream and a transactions refresh (which also settles the pending one and adds new ones):");
         var incremental = new ResultTable("run", "MoneyKit created", "updated", "removed", "table requests", "transaction rows written", "other rows written", "only changed rows", "sync time");
@@ -105,9 +126,16 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output)
 
         // Same Azurite state for the baseline: the sync's tables are gone before it starts.
         await bridge.Tables.DeleteAllAsync();
-        var (baselineTime, baselineRequests) = await BaselineInsertAsync(bridge, stored);
+        var (baselineTime, baselineRequests) = await BaselineBatchesAsync(bridge, stored, TableTransactionActionType.Add);
         Expect(baselineRequests == (transactions + 99) / 100, $"baseline sent {baselineRequests} batches");
-        return new Run(applied, outcome.Pages, syncTime, syncRequests, baselineTime, incremental);
+        var run = new Run(applied, outcome.Pages, syncTime, syncRequests, baselineTime, incremental);
+        if (explain)
+        {
+            var upsert = await BaselineBatchesAsync(bridge, stored, TableTransactionActionType.UpsertReplace);
+            run = run with { FetchTime = await FetchOnlyAsync(bridge, linkId, transactions), UpsertTime = upsert.Time };
+        }
+
+        return run;
     }
 
     private static async Task<IncrementalRun> IncrementalAsync(BenchBridge bridge, string linkId, List<TableEntity> stored)
@@ -143,14 +171,37 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output)
             clock.Elapsed);
     }
 
-    /// <summary>Raw batch insert of <paramref name="entities"/> into a fresh table: batches of 100, the engine's concurrency.</summary>
-    private static async Task<(TimeSpan Time, int Batches)> BaselineInsertAsync(BenchBridge bridge, List<TableEntity> entities)
+    /// <summary>The whole history from MoneyKit's <c>transactions/sync</c> (same page size), parsed and mapped to rows, stored nowhere.</summary>
+    private static async Task<TimeSpan> FetchOnlyAsync(BenchBridge bridge, string linkId, int transactions)
+    {
+        var partition = LinkRows.Partition(linkId);
+        var clock = Stopwatch.StartNew();
+        string? cursor = null;
+        var rows = 0;
+        while (true)
+        {
+            var page = await bridge.MoneyKit.SyncTransactionsAsync(linkId, cursor, PageSize);
+            rows += page.Transactions.Created.Select(t => SnapshotRows.Transaction(partition, t, null)).Count();
+            cursor = page.Cursor.Next ?? cursor;
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        clock.Stop();
+        Expect(rows >= transactions, $"MoneyKit listed {rows} transactions");
+        return clock.Elapsed;
+    }
+
+    /// <summary>Raw batches of <paramref name="entities"/> into a fresh table: batches of 100, the engine's concurrency.</summary>
+    private static async Task<(TimeSpan Time, int Batches)> BaselineBatchesAsync(BenchBridge bridge, List<TableEntity> entities, TableTransactionActionType operation)
     {
         var table = bridge.Service.GetTableClient(BenchBridge.UniqueName("base"));
         await table.CreateIfNotExistsAsync();
         try
         {
-            var batches = entities.Chunk(100).Select(c => c.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)).ToList()).ToList();
+            var batches = entities.Chunk(100).Select(c => c.Select(e => new TableTransactionAction(operation, e)).ToList()).ToList();
             bridge.Traffic.Reset();
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(
@@ -188,6 +239,12 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output)
 
     private sealed record Run(int Applied, int Pages, TimeSpan SyncTime, int SyncRequests, TimeSpan BaselineTime, IncrementalRun Incremental)
     {
+        public TimeSpan? FetchTime { get; init; }
+
+        public TimeSpan? UpsertTime { get; init; }
+
+        public double UpsertRate => Applied / UpsertTime!.Value.TotalSeconds;
+
         public double SyncRate => Applied / SyncTime.TotalSeconds;
 
         public double BaselineRate => Applied / BaselineTime.TotalSeconds;
