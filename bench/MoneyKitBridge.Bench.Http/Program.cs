@@ -1,0 +1,32 @@
+using MoneyKitBridge.Bench.Http;
+
+if (args.Length > 0 && args[0] == BaselineServer.Command)
+{
+    await BaselineServer.RunAsync(args[1..]);
+    return 0;
+}
+
+var settings = BenchSettings.FromArgs(args);
+Report.Line($"MoneyKit Bridge HTTP benchmarks: {Environment.ProcessorCount} cores, .NET {Environment.Version}, bridge {Path.GetFileName(settings.BridgeDll)} (Release)");
+var checks = new List<RatioCheck>();
+await using (var world = await BenchWorld.CreateAsync(settings))
+{
+    if (!args.Contains("--webhooks-only"))
+    {
+        checks.AddRange(await TransactionsBenchmark.RunAsync(world, settings));
+    }
+
+    if (!args.Contains("--queries-only"))
+    {
+        checks.AddRange(await WebhookBenchmark.RunAsync(world, settings));
+    }
+}
+
+Report.Line("");
+foreach (var check in checks)
+{
+    Report.Ratio(check);
+}
+
+Report.Line($"RESULT {checks.Count(c => c.Pass)}/{checks.Count} targets met");
+return 0;
