@@ -3,7 +3,7 @@
 # Azurite, runs bench/MoneyKitBridge.Bench.Http (which starts the bridge as its own process) and prints a table
 # and one RATIO line per target. Extra arguments go to the benchmark:
 #   --seconds N      measured seconds per warm-query round (default 10; 2 rounds per side)
-#   --webhooks N     measured webhook deliveries (default 3000, split over 2 rounds)
+#   --webhooks N     measured webhook deliveries (default 2000, split over 2 rounds)
 #   --queries-only | --webhooks-only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

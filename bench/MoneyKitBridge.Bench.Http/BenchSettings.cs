@@ -35,7 +35,7 @@ internal sealed record BenchSettings(
         }
 
         var seconds = Value(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 10;
-        var webhooks = Value(args, "--webhooks") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 3000;
+        var webhooks = Value(args, "--webhooks") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2000;
         return new BenchSettings(
             storage,
             bridge,

@@ -172,7 +172,7 @@ internal sealed class BenchWorld : IAsyncDisposable
             TimeProvider.System,
             NullLogger<MoneyKitClient>.Instance);
         var lifecycle = new LinkLifecycle(Tables, moneyKit, TimeProvider.System, NullLogger<LinkLifecycle>.Instance);
-        var engine = new LinkSyncEngine(Tables, moneyKit, Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<LinkSyncEngine>.Instance);
+        var engine = new LinkSyncEngine(Tables, moneyKit, Options.Create(new SyncOptions { MaxParallelBatches = 16 }), TimeProvider.System, NullLogger<LinkSyncEngine>.Instance);
 
         var started = Stopwatch.GetTimestamp();
         LinkId = await CreateLinkAsync(control, lifecycle, "bench-user");

@@ -48,9 +48,10 @@ internal static class TransactionsBenchmark
 
             var baselineAll = LoadResult.Pool("baseline: pre-serialized bytes, minimal Kestrel", baselineRounds);
             var bridgeAll = LoadResult.Pool("bridge: GET /api/links/{id}/transactions?size=50", bridgeRounds);
+            var storageFloor = await StorageFloorAsync(world, settings);
             Report.Table(
                 $"issue 7 warm query: {settings.Concurrency} concurrent clients, loopback, {settings.Rounds} alternating rounds of {settings.Measure.TotalSeconds:F0} s each (after {settings.Warmup.TotalSeconds:F0} s warm-up)",
-                [.. baselineRounds, .. bridgeRounds, baselineAll, bridgeAll]);
+                [.. baselineRounds, .. bridgeRounds, baselineAll, bridgeAll, .. storageFloor]);
             checks.Add(new RatioCheck("issue7.warm.throughput", "bridge req/s / baseline req/s", bridgeAll.PerSecond / baselineAll.PerSecond, AtMost: false, 0.5));
             checks.Add(new RatioCheck("issue7.warm.p99", "bridge p99 / baseline p99", bridgeAll.P99Ms / baselineAll.P99Ms, AtMost: true, 2.0));
             if (bridgeAll.Errors > 0 || baselineAll.Errors > 0)
@@ -66,6 +67,34 @@ internal static class TransactionsBenchmark
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// Informational, not a target: what the storage under the bridge allows. The warm query reads the link's state
+    /// row (a point read in the links table, which holds the 10,000-transaction partition); the same point read in a
+    /// one-row table shows whether the storage's point-read cost depends on the table's size (it does on Azurite).
+    /// </summary>
+    private static async Task<LoadResult[]> StorageFloorAsync(BenchWorld world, BenchSettings settings)
+    {
+        var partition = LinkRows.Partition(world.LinkId);
+        var probe = world.Service.GetTableClient(world.Prefix + "probe");
+        await probe.CreateIfNotExistsAsync();
+        await probe.UpsertEntityAsync(new MoneyKitBridge.TableStorage.TableEntity("p", LinkRows.StateRow) { ["Version"] = 1 });
+        var duration = TimeSpan.FromSeconds(3);
+        var links = await LoadRunner.RunAsync(
+            "storage only: point read of the state row (links table)",
+            settings.Concurrency,
+            duration,
+            long.MaxValue,
+            async _ => await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
+        var small = await LoadRunner.RunAsync(
+            "storage only: point read in a one-row table",
+            settings.Concurrency,
+            duration,
+            long.MaxValue,
+            async _ => await probe.GetEntityIfExistsAsync("p", LinkRows.StateRow) is not null);
+        await probe.DeleteAsync();
+        return [links, small];
     }
 
     private static async Task<LoadResult> MeasureAsync(string name, HttpClient client, Uri path, int expectedLength, BenchSettings settings)
