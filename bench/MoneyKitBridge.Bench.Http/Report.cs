@@ -34,6 +34,6 @@ internal static class Report
         var op = check.AtMost ? "<=" : ">=";
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"RATIO {check.Name} {check.Description} = {check.Ratio:F2} (target {op} {check.Bound:F2}) {(check.Pass ? "PASS" : "FAIL")}"));
+            $"RATIO {check.Name} {check.Description} = {check.Ratio:F3} (target {op} {check.Bound:F2}) {(check.Pass ? "PASS" : "FAIL")}"));
     }
 }
