@@ -87,6 +87,20 @@ internal static class TransactionsBenchmark
             duration,
             long.MaxValue,
             async _ => await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
+        var twice = await LoadRunner.RunAsync(
+            "storage only: 2 point reads of the state row (as a query)",
+            settings.Concurrency,
+            duration,
+            long.MaxValue,
+            async _ => await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null
+                && await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
+        var smallPartition = LinkRows.Partition(world.WebhookLinkIds[0]);
+        var otherLink = await LoadRunner.RunAsync(
+            "storage only: state row of a link without data (links)",
+            settings.Concurrency,
+            duration,
+            long.MaxValue,
+            async _ => await world.Tables.Links.GetEntityIfExistsAsync(smallPartition, LinkRows.StateRow) is not null);
         var small = await LoadRunner.RunAsync(
             "storage only: point read in a one-row table",
             settings.Concurrency,
@@ -94,7 +108,7 @@ internal static class TransactionsBenchmark
             long.MaxValue,
             async _ => await probe.GetEntityIfExistsAsync("p", LinkRows.StateRow) is not null);
         await probe.DeleteAsync();
-        return [links, small];
+        return [links, twice, otherLink, small];
     }
 
     private static async Task<LoadResult> MeasureAsync(string name, HttpClient client, Uri path, int expectedLength, BenchSettings settings)
