@@ -1,2 +1,33 @@
-Console.WriteLine("MoneyKit Bridge benchmarks: run with a benchmark name (none are registered yet).");
+using System.Diagnostics;
+using MoneyKitBridge.Bench;
+
+// Benchmarks that print a ratio against a baseline measured in the same run (never timed unit tests).
+// Usage: MoneyKitBridge.Bench [sync|read|all] [--explain]
+//   (Azurite connection string in BRIDGE_TEST_STORAGE; bench/run.sh starts Azurite and sets it)
+var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var explain = args.Contains("--explain");
+if (which is not ("sync" or "read" or "all") || args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--explain"))
+{
+    Console.Error.WriteLine("usage: MoneyKitBridge.Bench [sync|read|all] [--explain]");
+    return 2;
+}
+
+if (Environment.GetEnvironmentVariable("BRIDGE_TEST_STORAGE") is not { Length: > 0 } storage)
+{
+    Console.Error.WriteLine("BRIDGE_TEST_STORAGE is not set: run bench/run.sh, which starts Azurite.");
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+if (which is "sync" or "all")
+{
+    await new SyncBenchmark(storage, Console.Out, explain).RunAsync();
+}
+
+if (which is "read" or "all")
+{
+    await new ReadBenchmark(storage, Console.Out).RunAsync();
+}
+
+Console.WriteLine($"total time {clock.Elapsed.TotalSeconds:0} s");
 return 0;

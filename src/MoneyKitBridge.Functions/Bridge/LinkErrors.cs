@@ -1,12 +1,23 @@
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.MoneyKit;
+using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Functions.Bridge;
 
 /// <summary>MoneyKit's link errors, decided from the stored link state the way MoneyKit decides them.</summary>
 public static class LinkErrors
 {
+    /// <summary>
+    /// Longest link id the bridge looks up, encoded as a Table Storage key (keys are limited to 1 KiB). MoneyKit's
+    /// ids are about 25 characters; a longer one cannot be a link, and storage would refuse the lookup.
+    /// </summary>
+    public const int MaxEncodedLinkIdLength = 256;
+
+    /// <summary>False when <paramref name="linkId"/> cannot be the id of any link (answer 404 without a lookup).</summary>
+    public static bool CouldBeLinkId(string? linkId) =>
+        !string.IsNullOrEmpty(linkId) && linkId.Length <= MaxEncodedLinkIdLength && TableKey.Encode(linkId).Length <= MaxEncodedLinkIdLength;
+
     public static IResult NotFound() =>
         ApiErrorResults.Create(StatusCodes.Status404NotFound, "link_error.not_found", "Link not found.");
 

@@ -26,10 +26,12 @@ public static class LinkSessionEndpoints
     {
         endpoints.MapPost("/api/link-session", CreateAsync)
             .WithName("CreateLinkSession").WithTags("Link sessions").WithSummary("Start MoneyKit Connect for a customer user.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .WithMoneyKitOutageHandling();
         endpoints.MapPost("/api/link-session/exchange-token", ExchangeAsync)
             .WithName("ExchangeLinkSessionToken").WithTags("Link sessions").WithSummary("Exchange Connect's token for a link; stores and syncs it.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .WithMoneyKitOutageHandling();
         return endpoints;
     }
 
@@ -60,6 +62,11 @@ public static class LinkSessionEndpoints
         if (string.IsNullOrWhiteSpace(userId) || userId.Length > 200)
         {
             return ApiErrorResults.Validation([new ValidationError(["body", "customer_user", "id"], "customer_user.id is required (at most 200 characters).", "value_error.missing")]);
+        }
+
+        if (body["existing_link_id"] is JsonValue existingValue && existingValue.TryGetValue<string>(out var candidate) && !LinkErrors.CouldBeLinkId(candidate))
+        {
+            return LinkErrors.NotFound();
         }
 
         var tags = new List<string>();

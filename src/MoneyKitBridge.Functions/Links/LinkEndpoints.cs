@@ -26,16 +26,22 @@ public static class LinkEndpoints
     {
         endpoints.MapGet("/api/links/{link_id}", GetLinkAsync)
             .WithName("GetLink").WithTags("Links").WithSummary("The link as last seen from MoneyKit.")
-            .RequireBridgeScope(BridgeScopes.LinksRead);
+            .RequireBridgeScope(BridgeScopes.LinksRead)
+            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>();
         endpoints.MapGet("/api/links/{link_id}/accounts", GetAccountsAsync)
             .WithName("GetLinkAccounts").WithTags("Links").WithSummary("The link's accounts from the snapshot.")
-            .RequireBridgeScope(BridgeScopes.LinksRead);
+            .RequireBridgeScope(BridgeScopes.LinksRead)
+            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>();
         endpoints.MapPost("/api/links/{link_id}/products", RefreshProductsAsync)
             .WithName("RefreshLinkProducts").WithTags("Links").WithSummary("Ask MoneyKit to refresh products, within MoneyKit's per-link limits.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>()
+            .WithMoneyKitOutageHandling();
         endpoints.MapDelete("/api/links/{link_id}", DeleteLinkAsync)
             .WithName("DeleteLink").WithTags("Links").WithSummary("Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite);
+            .RequireBridgeScope(BridgeScopes.LinksWrite)
+            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>()
+            .WithMoneyKitOutageHandling();
         endpoints.MapGet("/api/users/{user_id}/links", GetUserLinksAsync)
             .WithName("GetUserLinks").WithTags("Users").WithSummary("The customer user's links.")
             .RequireBridgeScope(BridgeScopes.LinksRead);

@@ -27,6 +27,11 @@ public static class TransactionEndpoints
 
     private static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TimeProvider time)
     {
+        if (!LinkErrors.CouldBeLinkId(link_id))
+        {
+            return LinkErrors.NotFound(); // checked inline, not with LinkIdFilter: this is the hot route
+        }
+
         var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (error is not null)
         {

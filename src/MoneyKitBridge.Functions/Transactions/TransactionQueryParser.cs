@@ -7,7 +7,7 @@ namespace MoneyKitBridge.Functions.Transactions;
 /// <summary>
 /// Reads the seed's query parameters: <c>account_ids</c> (repeatable, also <c>account_ids[]</c> and comma lists),
 /// <c>page</c> (≥ 1, default 1), <c>size</c> (1..100, default 50), <c>start_date</c>/<c>end_date</c> (YYYY-MM-DD;
-/// end defaults to today, start to end − 90 days). Every problem is reported, not only the first.
+/// end defaults to today, start to end − 90 days; present but empty is invalid). Every problem is reported, not only the first.
 /// </summary>
 public static class TransactionQueryParser
 {
@@ -66,13 +66,14 @@ public static class TransactionQueryParser
 
     private static int Integer(IQueryCollection query, string name, int fallback, int min, int max, List<ValidationError> errors)
     {
-        var text = query[name].ToString();
-        if (text.Length == 0)
+        // Absent means the default; present but empty is invalid (as MoneyKit answers). Sign and surrounding spaces
+        // are accepted, as MoneyKit's parser accepts them.
+        if (!query.TryGetValue(name, out var values))
         {
             return fallback;
         }
 
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        if (!int.TryParse(values.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
             errors.Add(Error(name, $"{name} must be an integer between {min} and {max}.", "value_error.number"));
             return fallback;
@@ -83,13 +84,12 @@ public static class TransactionQueryParser
 
     private static DateOnly Date(IQueryCollection query, string name, DateOnly fallback, List<ValidationError> errors)
     {
-        var text = query[name].ToString();
-        if (text.Length == 0)
+        if (!query.TryGetValue(name, out var values))
         {
             return fallback;
         }
 
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (!DateOnly.TryParseExact(values.ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
             errors.Add(Error(name, $"{name} must be a date formatted YYYY-MM-DD.", "value_error.date"));
             return fallback;
