@@ -33,7 +33,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         if ((stored.OwnerUserId ?? ownerUserId) is { } owner)
         {
             await tables.UserLinks.UpsertEntityAsync(
-                new TableEntity(TableKey.Encode(owner), TableKey.Encode(link.LinkId)) { ["LinkId"] = link.LinkId },
+                new TableEntity(UserPartition(owner), TableKey.Encode(link.LinkId)) { ["LinkId"] = link.LinkId },
                 cancellationToken: cancellationToken);
         }
 
@@ -45,7 +45,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
     public async Task<IReadOnlyList<string>> GetUserLinkIdsAsync(string userId, CancellationToken cancellationToken = default)
     {
         var ids = new List<string>();
-        await foreach (var row in tables.UserLinks.QueryAsync(TableFilter.Create($"PartitionKey eq {TableKey.Encode(userId)}"), select: ["LinkId"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.UserLinks.QueryAsync(TableFilter.Create($"PartitionKey eq {UserPartition(userId)}"), select: ["LinkId"], cancellationToken: cancellationToken))
         {
             ids.Add(row.GetString("LinkId")!);
         }
@@ -128,6 +128,16 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         return true;
     }
 
+    /// <summary>
+    /// The user index partition of a customer user id: its key encoding, or — when that would pass Table Storage's
+    /// key length limit — a SHA-256 of the id (the partition only has to be found again, never read back).
+    /// </summary>
+    internal static string UserPartition(string userId)
+    {
+        var key = TableKey.Encode(userId);
+        return key.Length <= 400 ? key : "sha256~" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userId)));
+    }
+
     private async Task MarkDeletedAndPurgeAsync(string linkId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -176,7 +186,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
 
         if (tombstone.OwnerUserId is { } owner)
         {
-            await tables.UserLinks.DeleteEntityAsync(TableKey.Encode(owner), TableKey.Encode(linkId), cancellationToken: cancellationToken);
+            await tables.UserLinks.DeleteEntityAsync(UserPartition(owner), TableKey.Encode(linkId), cancellationToken: cancellationToken);
         }
 
         await LinkIndex.UpsertFromStateAsync(tables, tombstone, cancellationToken);

@@ -3,8 +3,9 @@ using MoneyKitBridge.TableStorage;
 namespace MoneyKitBridge.Core.Storage;
 
 /// <summary>
-/// The bridge's tables: <c>links</c> (one partition per link: state row, accounts, transactions, sync history,
-/// recent events), <c>userlinks</c> (links by customer user), <c>linkindex</c> (one small row per link for the
+/// The bridge's tables: <c>links</c> (one partition per link: accounts, transactions, sync history, recent events),
+/// <c>linkstates</c> (one small partition per link holding its state row, so the point read every query and webhook
+/// makes never shares a partition with thousands of transactions), <c>userlinks</c> (links by customer user), <c>linkindex</c> (one small row per link for the
 /// refresh planner) and <c>webhookkeys</c> (webhook idempotency keys).
 /// </summary>
 public sealed class BridgeTables
@@ -14,12 +15,15 @@ public sealed class BridgeTables
         ArgumentNullException.ThrowIfNull(service);
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
         Links = service.GetTableClient(prefix + "links");
+        States = service.GetTableClient(prefix + "linkstates");
         UserLinks = service.GetTableClient(prefix + "userlinks");
         LinkIndex = service.GetTableClient(prefix + "linkindex");
         WebhookKeys = service.GetTableClient(prefix + "webhookkeys");
     }
 
     public TableClient Links { get; }
+
+    public TableClient States { get; }
 
     public TableClient UserLinks { get; }
 
@@ -30,6 +34,7 @@ public sealed class BridgeTables
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Links.CreateIfNotExistsAsync(cancellationToken);
+        await States.CreateIfNotExistsAsync(cancellationToken);
         await UserLinks.CreateIfNotExistsAsync(cancellationToken);
         await LinkIndex.CreateIfNotExistsAsync(cancellationToken);
         await WebhookKeys.CreateIfNotExistsAsync(cancellationToken);
@@ -38,6 +43,7 @@ public sealed class BridgeTables
     public async Task DeleteAllAsync(CancellationToken cancellationToken = default)
     {
         await Links.DeleteAsync(cancellationToken);
+        await States.DeleteAsync(cancellationToken);
         await UserLinks.DeleteAsync(cancellationToken);
         await LinkIndex.DeleteAsync(cancellationToken);
         await WebhookKeys.DeleteAsync(cancellationToken);

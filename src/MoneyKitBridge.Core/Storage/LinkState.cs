@@ -6,7 +6,7 @@ using MoneyKitBridge.TableStorage;
 namespace MoneyKitBridge.Core.Storage;
 
 /// <summary>
-/// The state row of a link: who owns it, MoneyKit's link object as last seen, the sync cursor and snapshot
+/// The state row of a link (table <c>linkstates</c>): who owns it, MoneyKit's link object as last seen, the sync cursor and snapshot
 /// version, refresh bookkeeping, the sync lease, and the newest webhook applied.
 /// </summary>
 public sealed record LinkState

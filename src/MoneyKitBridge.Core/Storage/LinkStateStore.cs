@@ -8,7 +8,7 @@ public sealed class LinkStateStore(BridgeTables tables)
 {
     public async Task<LinkState?> GetAsync(string linkId, CancellationToken cancellationToken = default)
     {
-        var entity = await tables.Links.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
+        var entity = await tables.States.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
         return entity is null ? null : LinkState.FromEntity(entity);
     }
 
@@ -17,7 +17,7 @@ public sealed class LinkStateStore(BridgeTables tables)
     {
         try
         {
-            await tables.Links.AddEntityAsync(state.ToEntity(), cancellationToken);
+            await tables.States.AddEntityAsync(state.ToEntity(), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -31,7 +31,7 @@ public sealed class LinkStateStore(BridgeTables tables)
     {
         try
         {
-            var etag = await tables.Links.UpdateEntityAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, merge: false, cancellationToken);
+            var etag = await tables.States.UpdateEntityAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, merge: false, cancellationToken);
             return state with { ETag = etag };
         }
         catch (TableConcurrencyException)

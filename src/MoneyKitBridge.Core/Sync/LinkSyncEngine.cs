@@ -162,30 +162,47 @@ public sealed class LinkSyncEngine
         var accountsSeen = false;
         try
         {
-            bool hasMore;
-            do
+            // A link without the transactions product still has accounts: skip the feed, keep the accounts fresh.
+            var hasMore = state.Link?.Products is not { Transactions: null };
+            while (hasMore)
             {
-                var page = await moneyKit.SyncTransactionsAsync(state.LinkId, state.Cursor, options.PageSize, cancellationToken);
+                MoneyKitTransactionSyncResponse page;
+                try
+                {
+                    page = await moneyKit.SyncTransactionsAsync(state.LinkId, state.Cursor, options.PageSize, cancellationToken);
+                }
+                catch (MoneyKitException e) when (e.Status == 403 && e.ErrorCode == "link_error.forbidden_action")
+                {
+                    break;
+                }
+
                 var refreshedAt = page.Link?.Products?.Transactions?.RefreshedAt ?? state.TransactionsRefreshedAt;
                 pages++;
 
+                // Created rows are inserted (Table Storage's cheapest write); a batch that meets a row already there —
+                // a page replayed after a crash — is written again as upserts. Updated rows are upserts.
+                var adds = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
                 var upserts = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
                 foreach (var t in page.Transactions.Created)
                 {
-                    upserts[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
+                    adds[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
                 }
 
                 foreach (var t in page.Transactions.Updated)
                 {
+                    adds.Remove(t.TransactionId);
                     upserts[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
                 }
 
-                var deletes = page.Transactions.Removed.Where(id => !upserts.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+                var deletes = page.Transactions.Removed.Where(id => !adds.ContainsKey(id) && !upserts.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
                 created += page.Transactions.Created.Count;
                 updated += page.Transactions.Updated.Count;
                 removed += deletes.Count;
 
-                await WriteBatchesAsync(upserts.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+                await WriteBatchesAsync(
+                    adds.Values.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))
+                        .Concat(upserts.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))),
+                    cancellationToken);
                 await DeleteRowsAsync(partition, deletes.Select(LinkRows.Transaction), cancellationToken);
                 await ReachedAsync(SyncCheckpoint.DeletesApplied);
 
@@ -212,7 +229,6 @@ public sealed class LinkSyncEngine
                 await ReachedAsync(SyncCheckpoint.PageCommitted);
                 hasMore = page.HasMore;
             }
-            while (hasMore);
 
             if (!accountsSeen)
             {
@@ -302,7 +318,18 @@ public sealed class LinkSyncEngine
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelBatches, CancellationToken = cancellationToken },
             async (batch, ct) =>
             {
-                await tables.Links.SubmitTransactionAsync(batch, ct);
+                try
+                {
+                    await tables.Links.SubmitTransactionAsync(batch, ct);
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 409)
+                {
+                    // Inserted by an earlier, interrupted run: nothing of this batch was applied; upsert it instead.
+                    await tables.Links.SubmitTransactionAsync(
+                        batch.Select(a => a.ActionType == TableTransactionActionType.Add ? a with { ActionType = TableTransactionActionType.UpsertReplace } : a),
+                        ct);
+                }
+
                 await ReachedAsync(SyncCheckpoint.BatchWritten);
             });
     }

@@ -170,4 +170,32 @@ public sealed class SyncConvergenceTests
         Assert.Equal("Manual", history[0].GetString("Trigger"));
         Assert.True(history[0].GetDateTimeOffset("StartedAt") > history[2].GetDateTimeOffset("StartedAt"), "newest first");
     }
+
+    [Fact]
+    public async Task A_link_without_the_transactions_product_keeps_fresh_accounts_and_is_not_blocked()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        var linkId = await harness.CreateLinkAsync(products: ["accounts"]);
+
+        var outcome = await harness.Engine.SyncAsync(linkId, SyncTrigger.LinkCreated);
+
+        Assert.Equal(SyncStatus.Completed, outcome.Status);
+        Assert.Empty(await harness.SandboxRequestsAsync("/transactions/sync"));
+        var snapshot = (await harness.Reader.GetAsync(linkId))!;
+        Assert.NotEmpty(snapshot.Accounts);
+        Assert.Empty(snapshot.Transactions);
+        Assert.Null(snapshot.State.SyncBlockedBy);
+    }
+
+    [Fact]
+    public async Task Links_of_customer_users_with_very_long_ids_are_indexed_and_found()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        var userId = string.Concat(Enumerable.Repeat("üser/é#?", 40)); // 320 characters, ~1,400 once key-encoded
+
+        var linkId = await harness.CreateLinkAsync(userId);
+
+        Assert.Equal([linkId], await harness.Lifecycle.GetUserLinkIdsAsync(userId));
+        Assert.Empty(await harness.Lifecycle.GetUserLinkIdsAsync(userId + "x"));
+    }
 }
