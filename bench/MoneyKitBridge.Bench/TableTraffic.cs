@@ -81,9 +81,19 @@ public sealed class TableTraffic : HttpPipelineSynchronousPolicy
             using var reader = new StringReader(System.Text.Encoding.UTF8.GetString(body.ToArray()));
             while (reader.ReadLine() is { } line)
             {
-                if (line.StartsWith("PUT ", StringComparison.Ordinal) || line.StartsWith("PATCH ", StringComparison.Ordinal)
-                    || line.StartsWith("DELETE ", StringComparison.Ordinal) || line.StartsWith("POST ", StringComparison.Ordinal)
-                    || line.StartsWith("MERGE ", StringComparison.Ordinal))
+                if (line.StartsWith("POST ", StringComparison.Ordinal))
+                {
+                    // An insert names its row in the JSON body, not in the URL.
+                    string? next;
+                    while ((next = reader.ReadLine()) is not null && !next.StartsWith('{'))
+                    {
+                    }
+
+                    var rowKey = next is null ? null : System.Text.RegularExpressions.Regex.Match(next, "\"RowKey\":\"([^\"]*)\"").Groups[1].Value;
+                    written.Add(Classify(Uri.UnescapeDataString(line.Split(' ')[1].TrimEnd('/') + "(PartitionKey='',RowKey='" + rowKey + "')")));
+                }
+                else if (line.StartsWith("PUT ", StringComparison.Ordinal) || line.StartsWith("PATCH ", StringComparison.Ordinal)
+                    || line.StartsWith("DELETE ", StringComparison.Ordinal) || line.StartsWith("MERGE ", StringComparison.Ordinal))
                 {
                     written.Add(Classify(Uri.UnescapeDataString(line)));
                 }
