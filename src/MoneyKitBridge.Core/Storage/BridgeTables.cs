@@ -25,6 +25,9 @@ public sealed class BridgeTables
 
     public TableClient States { get; }
 
+    /// <summary>State rows recently read by this process; every state write through <see cref="LinkStateStore"/> invalidates.</summary>
+    public LinkStateCache StateCache { get; } = new();
+
     public TableClient UserLinks { get; }
 
     public TableClient LinkIndex { get; }

@@ -15,6 +15,7 @@ public sealed class LinkStateStore(BridgeTables tables)
     /// <summary>Creates the row; false when it already exists.</summary>
     public async Task<bool> TryCreateAsync(LinkState state, CancellationToken cancellationToken = default)
     {
+        tables.StateCache.Invalidate(state.LinkId);
         try
         {
             await tables.States.AddEntityAsync(state.ToEntity(), cancellationToken);
@@ -24,11 +25,16 @@ public sealed class LinkStateStore(BridgeTables tables)
         {
             return false;
         }
+        finally
+        {
+            tables.StateCache.Invalidate(state.LinkId); // also drop a copy a concurrent reader cached mid-write
+        }
     }
 
     /// <summary>Replaces the row if it is unchanged since <paramref name="state"/> was read; null on a conflict.</summary>
     public async Task<LinkState?> TryReplaceAsync(LinkState state, CancellationToken cancellationToken = default)
     {
+        tables.StateCache.Invalidate(state.LinkId);
         try
         {
             var etag = await tables.States.UpdateEntityAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, merge: false, cancellationToken);
@@ -37,6 +43,10 @@ public sealed class LinkStateStore(BridgeTables tables)
         catch (TableConcurrencyException)
         {
             return null;
+        }
+        finally
+        {
+            tables.StateCache.Invalidate(state.LinkId); // also drop a copy a concurrent reader cached mid-write
         }
     }
 
