@@ -17,7 +17,9 @@ public sealed class BridgeAccessTokens(ISecretProvider secrets, IOptions<BridgeA
     /// <summary>Smallest accepted signing key, in bytes.</summary>
     public const int MinimumKeyBytes = 32;
 
+    private const int MaxVerifiedTokens = 10_000;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, VerifiedToken> verified = new(StringComparer.Ordinal);
 
     /// <summary>A new token for <paramref name="clientId"/> with <paramref name="scopes"/>.</summary>
     public async Task<TokenResponse> IssueAsync(string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
@@ -50,45 +52,65 @@ public sealed class BridgeAccessTokens(ISecretProvider secrets, IOptions<BridgeA
     public async Task<AccessTokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var key = await GetKeyAsync(cancellationToken);
+        var keyValue = await secrets.GetRequiredSecretAsync(SigningKeySecret, cancellationToken);
+
+        // A token's signature and claims never change: verify it once per signing key, then only its lifetime.
+        if (!verified.TryGetValue(token, out var entry) || !string.Equals(entry.KeyValue, keyValue, StringComparison.Ordinal))
+        {
+            entry = await VerifyAsync(token, keyValue);
+            if (entry.Validation.Status != AccessTokenStatus.Valid)
+            {
+                return entry.Validation;
+            }
+
+            if (verified.Count >= MaxVerifiedTokens)
+            {
+                verified.Clear();
+            }
+
+            verified[token] = entry;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now < entry.ValidFrom)
+        {
+            return AccessTokenValidation.Invalid;
+        }
+
+        return now >= entry.ValidTo ? AccessTokenValidation.Expired : entry.Validation;
+    }
+
+    private async Task<VerifiedToken> VerifyAsync(string token, string keyValue)
+    {
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = options.Value.Issuer,
             ValidAudience = options.Value.Issuer,
-            IssuerSigningKey = key,
+            IssuerSigningKey = KeyFrom(keyValue),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
             RequireSignedTokens = true,
-            // The lifetime is checked below against the injected clock.
+            // The lifetime is checked by the caller against the injected clock.
             ValidateLifetime = false,
         };
         var result = await Handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || !jwt.TryGetPayloadValue<long>("exp", out _))
         {
-            return AccessTokenValidation.Invalid;
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        if (now < jwt.ValidFrom)
-        {
-            return AccessTokenValidation.Invalid;
-        }
-
-        if (now >= jwt.ValidTo)
-        {
-            return AccessTokenValidation.Expired;
+            return new VerifiedToken(AccessTokenValidation.Invalid, default, default, keyValue);
         }
 
         var clientId = result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) ? sub as string : null;
         var scope = result.Claims.TryGetValue("scope", out var s) ? s as string : null;
         if (string.IsNullOrEmpty(clientId))
         {
-            return AccessTokenValidation.Invalid;
+            return new VerifiedToken(AccessTokenValidation.Invalid, default, default, keyValue);
         }
 
         var scopes = (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        return new AccessTokenValidation(AccessTokenStatus.Valid, clientId, scopes);
+        return new VerifiedToken(new AccessTokenValidation(AccessTokenStatus.Valid, clientId, scopes), jwt.ValidFrom, jwt.ValidTo, keyValue);
     }
+
+    private sealed record VerifiedToken(AccessTokenValidation Validation, DateTime ValidFrom, DateTime ValidTo, string KeyValue);
 
     /// <summary>What is wrong with a signing key value, or <see langword="null"/> when it is usable.</summary>
     public static string? ValidateSigningKey(string value)
@@ -99,9 +121,11 @@ public sealed class BridgeAccessTokens(ISecretProvider secrets, IOptions<BridgeA
             : $"expected base64 of at least {MinimumKeyBytes} random bytes (e.g. `openssl rand -base64 32`)";
     }
 
-    private async Task<SymmetricSecurityKey> GetKeyAsync(CancellationToken cancellationToken)
+    private async Task<SymmetricSecurityKey> GetKeyAsync(CancellationToken cancellationToken) =>
+        KeyFrom(await secrets.GetRequiredSecretAsync(SigningKeySecret, cancellationToken));
+
+    private static SymmetricSecurityKey KeyFrom(string value)
     {
-        var value = await secrets.GetRequiredSecretAsync(SigningKeySecret, cancellationToken);
         var bytes = new byte[value.Length];
         if (!Convert.TryFromBase64String(value, bytes, out var length) || length < MinimumKeyBytes)
         {

@@ -72,6 +72,7 @@ public static class BridgeRegistration
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<BackgroundSyncs>();
+        services.AddSingleton<Transactions.TransactionPageCache>();
         return services;
     }
 }

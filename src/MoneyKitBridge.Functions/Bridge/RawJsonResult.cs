@@ -20,6 +20,19 @@ public sealed class RawJsonResult(int statusCode, Action<Utf8JsonWriter> write) 
         }
     }
 
+    /// <summary>Renders a JSON document to bytes (for responses that are cached and served again).</summary>
+    public static byte[] Render(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(32 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static void WriteRawArray(Utf8JsonWriter writer, string name, IEnumerable<string> items)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -25,14 +25,15 @@ public static class TransactionEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TimeProvider time)
+    private static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TransactionPageCache pages, TimeProvider time)
     {
         if (!LinkErrors.CouldBeLinkId(link_id))
         {
             return LinkErrors.NotFound(); // checked inline, not with LinkIdFilter: this is the hot route
         }
 
-        var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var (query, error) = TransactionQueryParser.Parse(context.Request.Query, today);
         if (error is not null)
         {
             return error;
@@ -44,21 +45,28 @@ public static class TransactionEndpoints
             return notReadable;
         }
 
-        var snapshot = await reader.GetAsync(state!, context.RequestAborted);
-        var page = query!.Apply(snapshot.Transactions);
-        var accounts = snapshot.Accounts.Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json);
-        return new RawJsonResult(StatusCodes.Status200OK, writer =>
+        var key = TransactionPageCache.KeyOf(link_id, state!.ETag.ToString(), today, context.Request.QueryString.Value);
+        if (!pages.TryGet(key, out var body))
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("total", page.Total);
-            writer.WriteNumber("page", page.Page);
-            writer.WriteNumber("size", page.Transactions.Count);
-            RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
-            RawJsonResult.WriteRawArray(writer, "accounts", accounts);
-            writer.WritePropertyName("link");
-            writer.WriteRawValue(snapshot.State.LinkJson ?? "null", skipInputValidation: true);
-            writer.WriteEndObject();
-        });
+            var snapshot = await reader.GetAsync(state, context.RequestAborted);
+            var page = query!.Apply(snapshot.Transactions);
+            var accounts = snapshot.Accounts.Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json);
+            body = RawJsonResult.Render(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("total", page.Total);
+                writer.WriteNumber("page", page.Page);
+                writer.WriteNumber("size", page.Transactions.Count);
+                RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
+                RawJsonResult.WriteRawArray(writer, "accounts", accounts);
+                writer.WritePropertyName("link");
+                writer.WriteRawValue(snapshot.State.LinkJson ?? "null", skipInputValidation: true);
+                writer.WriteEndObject();
+            });
+            pages.Add(key, body);
+        }
+
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> GetUserTransactionsAsync(string user_id, HttpContext context, LinkSnapshotReader reader, LinkLifecycle lifecycle, TimeProvider time)
