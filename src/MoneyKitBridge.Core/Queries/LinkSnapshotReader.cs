@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Core.Queries;
 
@@ -76,22 +77,24 @@ public sealed class LinkSnapshotReader(BridgeTables tables, TimeProvider? time =
         var partition = LinkRows.Partition(state.LinkId);
         var accounts = new List<StoredAccount>();
         var transactions = new List<StoredTransaction>();
-        var filter = LinkRows.KindFilter(partition, LinkRows.AccountPrefix);
-        await foreach (var row in tables.Links.QueryAsync(filter, select: ["AccountId", "Json"], cancellationToken: cancellationToken))
+        // One scan of the partition (the service has no secondary index: a second range query would scan again).
+        var filter = TableFilter.Create($"PartitionKey eq {partition}");
+        await foreach (var row in tables.Links.QueryAsync(filter, select: ["AccountId", "TransactionId", "Date", "Datetime", "Pending", "Json"], cancellationToken: cancellationToken))
         {
-            accounts.Add(new StoredAccount(row.GetString("AccountId")!, row.GetString("Json")!));
-        }
-
-        filter = LinkRows.KindFilter(partition, LinkRows.TransactionPrefix);
-        await foreach (var row in tables.Links.QueryAsync(filter, select: ["TransactionId", "AccountId", "Date", "Datetime", "Pending", "Json"], cancellationToken: cancellationToken))
-        {
-            transactions.Add(new StoredTransaction(
-                row.GetString("TransactionId")!,
-                row.GetString("AccountId")!,
-                DateOnly.ParseExact(row.GetString("Date")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                row.GetDateTimeOffset("Datetime"),
-                row.GetBoolean("Pending") ?? false,
-                row.GetString("Json")!));
+            if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+            {
+                transactions.Add(new StoredTransaction(
+                    row.GetString("TransactionId")!,
+                    row.GetString("AccountId")!,
+                    DateOnly.ParseExact(row.GetString("Date")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    row.GetDateTimeOffset("Datetime"),
+                    row.GetBoolean("Pending") ?? false,
+                    row.GetString("Json")!));
+            }
+            else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
+            {
+                accounts.Add(new StoredAccount(row.GetString("AccountId")!, row.GetString("Json")!));
+            }
         }
 
         transactions.Sort(LinkSnapshot.CompareNewestFirst);
