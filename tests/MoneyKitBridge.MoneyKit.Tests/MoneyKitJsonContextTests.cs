@@ -109,7 +109,7 @@ public sealed class MoneyKitJsonContextTests
               "transactions": {
                 "created": [{
                   "transaction_id": "t1", "account_id": "a1", "amount": "384.05", "type": "debit", "currency": "USD",
-                  "date": "2023-02-16", "datetime": "2023-02-16T09:14:11+00:00", "description": "Regina's Mulberry",
+                  "date": "2023-02-16", "datetime": "2023-02-16T09:14:11", "description": "Regina's Mulberry",
                   "raw_description": "Regina's Mulberry #1402", "pending": true, "category": "food_and_drinks.restaurants",
                   "enrichment": {
                     "category": {"value": "food_and_drink", "confidence": 99, "source": "model-7"},
@@ -129,17 +129,17 @@ public sealed class MoneyKitJsonContextTests
               },
               "accounts": [{
                 "account_id": "a1", "account_type": "depository.checking", "name": "Premier Checking", "account_mask": "3748",
-                "balances": {"currency": "USD", "available": "340.12", "current": "445.89", "limit": null, "balance_date": "2021-08-12T15:23:00+00:00", "pending_total": 12},
+                "balances": {"currency": "USD", "available": 340.12, "current": 445.89, "limit": null, "balance_date": "2021-08-12T15:23:00Z", "pending_total": 12},
                 "original_id": null, "closed": false, "nickname": "Bills"
               }],
               "cursor": {"next": "c2", "expires_at": "2030-01-01"},
               "has_more": true,
               "link": {
                 "link_id": "mk_1", "institution_id": "chase", "institution_name": "Chase", "institution_avatar": "https://example.com/a.png",
-                "state": "connected", "error_code": null, "last_synced_at": "2023-02-16T09:14:11+00:00", "provider": "moneykit",
+                "state": "connected", "error_code": null, "last_synced_at": "2023-02-16T09:14:11Z", "provider": "moneykit",
                 "link_tags": ["smoke_test"], "webhook": "https://example.com/webhook",
                 "products": {
-                  "transactions": {"refreshed_at": "2023-02-16T09:14:11+00:00", "last_attempted_at": "2023-02-16T09:14:11+00:00", "error_code": null, "error_message": null, "unavailable": null, "settings": {"required": true}},
+                  "transactions": {"refreshed_at": "2023-02-16T09:14:11Z", "last_attempted_at": "2023-02-16T09:14:11Z", "error_code": null, "error_message": null, "unavailable": null, "settings": {"required": true}},
                   "budgets": {"refreshed_at": null}
                 },
                 "available_products": ["account_numbers"],

@@ -24,6 +24,13 @@ internal sealed class MoneyKitTimestampConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value);
+        if (value.Offset == TimeSpan.Zero)
+        {
+            writer.WriteStringValue(value.UtcDateTime); // "...Z", as MoneyKit writes UTC instants
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
     }
 }

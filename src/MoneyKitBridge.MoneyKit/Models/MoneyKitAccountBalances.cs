@@ -10,12 +10,15 @@ public sealed record MoneyKitAccountBalances
     public string? Currency { get; init; }
 
     /// <summary><c>available</c>.</summary>
+    [JsonConverter(typeof(MoneyKitNumberConverter))]
     public decimal? Available { get; init; }
 
     /// <summary><c>current</c>.</summary>
+    [JsonConverter(typeof(MoneyKitNumberConverter))]
     public decimal? Current { get; init; }
 
     /// <summary><c>limit</c>.</summary>
+    [JsonConverter(typeof(MoneyKitNumberConverter))]
     public decimal? Limit { get; init; }
 
     /// <summary><c>balance_date</c>: when the balance was captured.</summary>

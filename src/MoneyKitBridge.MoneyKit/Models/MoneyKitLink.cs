@@ -25,6 +25,7 @@ public sealed record MoneyKitLink
     public string? ErrorCode { get; init; }
 
     /// <summary><c>last_synced_at</c> (deprecated by MoneyKit).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? LastSyncedAt { get; init; }
 
     /// <summary><c>provider</c>, e.g. <c>moneykit</c>, <c>plaid</c>.</summary>

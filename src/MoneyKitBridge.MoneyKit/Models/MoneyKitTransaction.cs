@@ -25,6 +25,7 @@ public sealed record MoneyKitTransaction
     public required DateOnly Date { get; init; }
 
     /// <summary><c>datetime</c>, when the institution provides the time.</summary>
+    [JsonConverter(typeof(MoneyKitLocalTimestampConverter))]
     public DateTimeOffset? Datetime { get; init; }
 
     /// <summary><c>description</c>: cleaned description.</summary>
