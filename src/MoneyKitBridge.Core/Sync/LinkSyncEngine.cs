@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
