@@ -88,7 +88,8 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
     public async Task<bool> ApplyStateChangeAsync(string linkId, string state, string? errorCode, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
     {
         var applied = false;
-        await states.UpdateAsync(
+        var indexChanges = false;
+        var stored = await states.UpdateAsync(
             linkId,
             current =>
             {
@@ -100,7 +101,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
 
                 applied = true;
                 var changed = current.State != state || current.ErrorCode != errorCode;
-                return current with
+                var next = current with
                 {
                     State = state,
                     ErrorCode = state == MoneyKitLinkStates.Error ? errorCode : null,
@@ -108,6 +109,8 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
                     SyncBlockedBy = changed ? null : current.SyncBlockedBy,
                     Version = current.Version + 1,
                 };
+                indexChanges = next.State != current.State || next.SyncBlockedBy != current.SyncBlockedBy;
+                return next;
             },
             cancellationToken);
 
@@ -120,8 +123,9 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         {
             await MarkDeletedAndPurgeAsync(linkId, cancellationToken);
         }
-        else if (await states.GetAsync(linkId, cancellationToken) is { } stored)
+        else if (indexChanges && stored is not null)
         {
+            // The refresh index only holds the state and the block: leave it alone when neither moved.
             await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
         }
 
