@@ -59,6 +59,18 @@ public sealed class TableEntity : IEnumerable<KeyValuePair<string, object>>
         }
     }
 
+    /// <summary>A copy with the same keys, properties, ETag and timestamp (values are immutable or copied by reference).</summary>
+    public TableEntity Clone()
+    {
+        var copy = new TableEntity(PartitionKey, RowKey) { ETag = ETag, Timestamp = Timestamp };
+        foreach (var (name, value) in properties)
+        {
+            copy.properties[name] = value;
+        }
+
+        return copy;
+    }
+
     /// <summary>True when the property is present.</summary>
     public bool ContainsKey(string name) => properties.ContainsKey(name);
 

@@ -136,7 +136,7 @@ public sealed class RefreshStaleLinksJob(
         var now = time.GetUtcNow();
 
         // Claim: only the run whose ETag-guarded write lands refreshes the link.
-        var claimed = Copy(row);
+        var claimed = row.Clone();
         claimed[LinkIndex.NotBeforeProperty] = now + settings.MinRefreshInterval;
         claimed[LinkIndex.RefreshRequestedAtProperty] = now;
         claimed[LinkIndex.AwaitingRefreshProperty] = true;
@@ -217,7 +217,7 @@ public sealed class RefreshStaleLinksJob(
 
         if (row.GetDateTimeOffset(LinkIndex.RefreshRequestedAtProperty) is { } requested && time.GetUtcNow() - requested > settings.GiveUpAfter)
         {
-            var next = Copy(row);
+            var next = row.Clone();
             next[LinkIndex.AwaitingRefreshProperty] = false;
             await TryUpdateAsync(next, row.ETag, cancellationToken);
         }
@@ -257,16 +257,5 @@ public sealed class RefreshStaleLinksJob(
         {
             // The sync engine or another run updated it; theirs is newer.
         }
-    }
-
-    private static TableEntity Copy(TableEntity row)
-    {
-        var copy = new TableEntity(row.PartitionKey, row.RowKey);
-        foreach (var (key, value) in row)
-        {
-            copy[key] = value;
-        }
-
-        return copy;
     }
 }

@@ -39,14 +39,7 @@ public static class LinkIndex
                 return;
             }
 
-            var next = new TableEntity(LinkRows.IndexPartition, rowKey);
-            if (current is not null)
-            {
-                foreach (var (key, value) in current)
-                {
-                    next[key] = value;
-                }
-            }
+            var next = current?.Clone() ?? new TableEntity(LinkRows.IndexPartition, rowKey);
 
             var refreshedAt = state.TransactionsRefreshedAt ?? Never;
             next[LinkIdProperty] = state.LinkId;

@@ -246,7 +246,7 @@ public sealed class LinkSyncEngine
                 LastSyncAt = time.GetUtcNow(),
                 Version = pendingReplaced > 0 || accountsSeen ? s.Version + 1 : s.Version,
             }, cancellationToken);
-            await UpdateIndexAsync(state, cancellationToken);
+            await LinkIndex.UpsertFromStateAsync(tables, state, cancellationToken);
 
             var outcome = new SyncOutcome(SyncStatus.Completed, pages, created, updated, removed, pendingReplaced);
             await RecordHistoryAsync(partition, trigger, started, outcome, null, cancellationToken);
@@ -357,9 +357,6 @@ public sealed class LinkSyncEngine
         await DeleteRowsAsync(partition, stale, cancellationToken);
         return stale.Count;
     }
-
-    private Task UpdateIndexAsync(LinkState state, CancellationToken cancellationToken) =>
-        LinkIndex.UpsertFromStateAsync(tables, state, cancellationToken);
 
     private async Task RecordHistoryAsync(string partition, SyncTrigger trigger, DateTimeOffset started, SyncOutcome outcome, string? requestId, CancellationToken cancellationToken)
     {

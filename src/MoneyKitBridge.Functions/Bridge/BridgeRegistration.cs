@@ -45,7 +45,6 @@ public static class BridgeRegistration
         });
         services.AddSingleton(sp => new BridgeTables(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
         services.AddHostedService<StorageStartup>();
-        services.AddHostedService<ReadPathWarmUp>();
 
         services.AddRequiredSecret(MoneyKitClientIdSecret);
         services.AddRequiredSecret(MoneyKitClientSecretSecret);

@@ -54,11 +54,7 @@ public static class TransactionEndpoints
             body = RawJsonResult.Render(writer =>
             {
                 writer.WriteStartObject();
-                writer.WriteNumber("total", page.Total);
-                writer.WriteNumber("page", page.Page);
-                writer.WriteNumber("size", page.Transactions.Count);
-                RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
-                RawJsonResult.WriteRawArray(writer, "accounts", accounts);
+                WritePage(writer, page, accounts);
                 writer.WritePropertyName("link");
                 writer.WriteRawValue(snapshot.State.LinkJson ?? "null", skipInputValidation: true);
                 writer.WriteEndObject();
@@ -93,13 +89,19 @@ public static class TransactionEndpoints
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
-            writer.WriteNumber("total", page.Total);
-            writer.WriteNumber("page", page.Page);
-            writer.WriteNumber("size", page.Transactions.Count);
-            RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
-            RawJsonResult.WriteRawArray(writer, "accounts", snapshots.SelectMany(s => s.Accounts).Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json));
+            WritePage(writer, page, snapshots.SelectMany(s => s.Accounts).Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json));
             RawJsonResult.WriteRawArray(writer, "links", snapshots.Select(s => s.State.LinkJson ?? "null"));
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>The seed's page fields: <c>total</c>, <c>page</c>, <c>size</c> (items in this page), <c>transactions</c>, <c>accounts</c>.</summary>
+    private static void WritePage(Utf8JsonWriter writer, TransactionPage page, IEnumerable<string> accountsJson)
+    {
+        writer.WriteNumber("total", page.Total);
+        writer.WriteNumber("page", page.Page);
+        writer.WriteNumber("size", page.Transactions.Count);
+        RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
+        RawJsonResult.WriteRawArray(writer, "accounts", accountsJson);
     }
 }

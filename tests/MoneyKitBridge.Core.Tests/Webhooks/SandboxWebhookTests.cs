@@ -210,6 +210,8 @@ public sealed class SandboxWebhookTests
         Assert.Equal((401, WebhookErrorCodes.UnknownKey), (refused.Status, refused.ErrorCode)); // keys were fetched a second ago
         Assert.Equal("error", (await bed.States.GetAsync(linkId))!.State);
 
+        // The receiver hands over the refusal before the sandbox has read it: wait until it has armed its retry.
+        Assert.True(SpinWait.SpinUntil(() => bed.Clock.PendingTimers > 0, TimeSpan.FromSeconds(10)), "the sandbox never scheduled its retry");
         bed.Clock.Advance(bed.Options.UnknownKidRefetchInterval); // fires the sandbox's 30 s retry, too
         var retried = await bed.NextDeliveryAsync();
 
