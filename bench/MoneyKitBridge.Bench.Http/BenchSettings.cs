@@ -14,11 +14,13 @@ internal sealed record BenchSettings(
     int Rounds,
     int ColdRepeats,
     int WebhookWarmup,
-    int WebhookCount)
+    int WebhookCount,
+    bool ColdOnly)
 {
     /// <summary>
     /// Reads <c>--bridge {dll}</c> (default: the repository's Release build of the Functions app),
-    /// <c>--seconds {measure per round}</c>, <c>--webhooks {measured deliveries}</c>.
+    /// <c>--seconds {measure per round}</c>, <c>--webhooks {measured deliveries}</c>,
+    /// <c>--cold-repeats {restarts}</c> and <c>--cold-only</c> (only the first query after restarts).
     /// </summary>
     public static BenchSettings FromArgs(string[] args)
     {
@@ -36,6 +38,7 @@ internal sealed record BenchSettings(
 
         var seconds = Value(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 10;
         var webhooks = Value(args, "--webhooks") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2000;
+        var coldRepeats = Value(args, "--cold-repeats") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 5;
         return new BenchSettings(
             storage,
             bridge,
@@ -45,9 +48,10 @@ internal sealed record BenchSettings(
             Warmup: TimeSpan.FromSeconds(3),
             Measure: TimeSpan.FromSeconds(seconds),
             Rounds: 2,
-            ColdRepeats: 3,
+            ColdRepeats: coldRepeats,
             WebhookWarmup: 500,
-            WebhookCount: webhooks);
+            WebhookCount: webhooks,
+            ColdOnly: args.Contains("--cold-only"));
     }
 
     private static string? Value(string[] args, string name)

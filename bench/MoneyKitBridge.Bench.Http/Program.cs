@@ -17,7 +17,7 @@ await using (var world = await BenchWorld.CreateAsync(settings))
         checks.AddRange(await TransactionsBenchmark.RunAsync(world, settings));
     }
 
-    if (!args.Contains("--queries-only"))
+    if (!args.Contains("--queries-only") && !settings.ColdOnly)
     {
         checks.AddRange(await WebhookBenchmark.RunAsync(world, settings));
     }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace MoneyKitBridge.Bench.Http;
 
 /// <summary>
-/// A web app started as its own process (<c>dotnet app.dll --urls http://127.0.0.1:{port}</c>), ready once
+/// A web app started as its own process (<c>dotnet app.dll</c> or a published executable, <c>--urls http://127.0.0.1:{port}</c>), ready once
 /// <c>GET {readyPath}</c> answers 2xx. Its output is drained (never shown unless it fails to start).
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
@@ -26,13 +26,19 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var info = new ProcessStartInfo("dotnet")
+        // An assembly runs under the dotnet muxer; a published app (its own executable) runs as it is deployed.
+        var isAssembly = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(isAssembly ? "dotnet" : dll)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
+        if (isAssembly)
+        {
+            info.ArgumentList.Add(dll);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

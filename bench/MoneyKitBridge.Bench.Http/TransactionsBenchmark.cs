@@ -13,6 +13,11 @@ internal static class TransactionsBenchmark
     public static async Task<IReadOnlyList<RatioCheck>> RunAsync(BenchWorld world, BenchSettings settings)
     {
         var path = new Uri($"api/links/{Uri.EscapeDataString(world.LinkId)}/transactions?size=50", UriKind.Relative);
+        if (settings.ColdOnly)
+        {
+            return [await ColdAsync(world, settings, path, expectedLength: null)];
+        }
+
         var checks = new List<RatioCheck>();
         var bodyFile = Path.GetTempFileName();
         try
@@ -128,10 +133,11 @@ internal static class TransactionsBenchmark
     /// transactions query (snapshot cache empty: the partition is loaded). Compared with a raw scan of the whole
     /// partition (every row, every column) with our TableClient; medians of the repeats, interleaved.
     /// </summary>
-    private static async Task<RatioCheck> ColdAsync(BenchWorld world, BenchSettings settings, Uri path, int expectedLength)
+    private static async Task<RatioCheck> ColdAsync(BenchWorld world, BenchSettings settings, Uri path, int? expectedLength)
     {
         var cold = new List<double>();
         var scans = new List<double>();
+        var readAheadScans = new List<double>();
         var partitionFilter = $"PartitionKey eq '{LinkRows.Partition(world.LinkId).Replace("'", "''", StringComparison.Ordinal)}'";
         for (var i = 0; i < settings.ColdRepeats; i++)
         {
@@ -144,7 +150,7 @@ internal static class TransactionsBenchmark
                 using var response = await client.GetAsync(path);
                 var body = await response.Content.ReadAsByteArrayAsync();
                 cold.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (!response.IsSuccessStatusCode || body.Length != expectedLength)
+                if (!response.IsSuccessStatusCode || (expectedLength is { } length && body.Length != length))
                 {
                     throw new InvalidOperationException($"The cold query answered {(int)response.StatusCode} with {body.Length} bytes.");
                 }
@@ -158,12 +164,20 @@ internal static class TransactionsBenchmark
             }
 
             scans.Add(Stopwatch.GetElapsedTime(scanStarted).TotalMilliseconds);
-            Report.Line($"issue 7 cold #{i + 1}: first query after restart {cold[^1]:F0} ms; raw partition scan ({rows} rows) {scans[^1]:F0} ms");
+
+            // Informational: the same scan with the next page requested while a page is parsed (as the bridge reads).
+            var readAheadStarted = Stopwatch.GetTimestamp();
+            await foreach (var _ in world.Tables.Links.QueryAsync(partitionFilter, readAhead: true))
+            {
+            }
+
+            readAheadScans.Add(Stopwatch.GetElapsedTime(readAheadStarted).TotalMilliseconds);
+            Report.Line($"issue 7 cold #{i + 1}: first query after restart {cold[^1]:F0} ms; raw partition scan ({rows} rows) {scans[^1]:F0} ms; with read-ahead {readAheadScans[^1]:F0} ms");
         }
 
         var coldMedian = Median(cold);
         var scanMedian = Median(scans);
-        Report.Line($"issue 7 cold: median first query {coldMedian:F0} ms, median raw partition scan {scanMedian:F0} ms");
+        Report.Line($"issue 7 cold: median first query {coldMedian:F0} ms, median raw partition scan {scanMedian:F0} ms (with read-ahead {Median(readAheadScans):F0} ms, informational)");
         return new RatioCheck("issue7.cold", "first query after restart / raw partition scan (medians)", coldMedian / scanMedian, AtMost: true, 1.5);
     }
 

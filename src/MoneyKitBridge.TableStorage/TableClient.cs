@@ -159,14 +159,19 @@ public sealed class TableClient
         throw CreateException(response);
     }
 
-    /// <summary>Every entity matching <paramref name="filter"/> (continuations followed transparently).</summary>
+    /// <summary>
+    /// Every entity matching <paramref name="filter"/> (continuations followed transparently). With
+    /// <paramref name="readAhead"/> the next page is requested as soon as a page's headers name it, so the service
+    /// works on it while this page is parsed and consumed (for reads that want every page).
+    /// </summary>
     public async IAsyncEnumerable<TableEntity> QueryAsync(
         string? filter = null,
         int? maxPerPage = null,
         IEnumerable<string>? select = null,
+        bool readAhead = false,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var page in QueryPagesAsync(filter, maxPerPage, select, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in QueryPagesAsync(filter, maxPerPage, select, null, readAhead, cancellationToken).ConfigureAwait(false))
         {
             foreach (var entity in page.Values)
             {
@@ -177,20 +182,89 @@ public sealed class TableClient
 
     /// <summary>
     /// Pages of entities matching <paramref name="filter"/>; each page carries the continuation token to resume
-    /// with (null on the last). Empty pages with a continuation are followed, not returned.
+    /// with (null on the last). Empty pages with a continuation are followed, not returned. With
+    /// <paramref name="readAhead"/> the next page is already requested while a page is parsed and consumed; a
+    /// consumer that stops early cancels that request.
     /// </summary>
     public async IAsyncEnumerable<Page<TableEntity>> QueryPagesAsync(
         string? filter = null,
         int? maxPerPage = null,
         IEnumerable<string>? select = null,
         string? continuationToken = null,
+        bool readAhead = false,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var selectText = select is null ? null : string.Join(',', select.Concat(["PartitionKey", "RowKey"]).Distinct(StringComparer.Ordinal));
         var (nextPartition, nextRow) = ParseContinuation(continuationToken);
-        do
+        using var readAheadCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = SendQueryAsync(filter, selectText, maxPerPage, nextPartition, nextRow, readAheadCancellation.Token);
+        try
         {
-            using var message = CreateMessage(RequestMethod.Get, "/" + Name + "()");
+            while (pending is not null)
+            {
+                var current = pending;
+                pending = null;
+                using var message = await current.ConfigureAwait(false);
+                var response = message.Response;
+                if (response.Status != 200)
+                {
+                    throw CreateException(response);
+                }
+
+                response.Headers.TryGetValue("x-ms-continuation-NextPartitionKey", out nextPartition);
+                response.Headers.TryGetValue("x-ms-continuation-NextRowKey", out nextRow);
+                var more = nextPartition is not null || nextRow is not null;
+                if (more && readAhead)
+                {
+                    pending = SendQueryAsync(filter, selectText, maxPerPage, nextPartition, nextRow, readAheadCancellation.Token);
+                }
+
+                var values = new List<TableEntity>();
+                using (var doc = JsonDocument.Parse(response.Content.ToMemory()))
+                {
+                    foreach (var item in doc.RootElement.GetProperty("value").EnumerateArray())
+                    {
+                        values.Add(TableEntityJson.Deserialize(item));
+                    }
+                }
+
+                var token = more ? nextPartition + " " + nextRow : null;
+                if (values.Count > 0 || token is null)
+                {
+                    yield return Page<TableEntity>.FromValues(values, token, response);
+                }
+
+                if (more && pending is null)
+                {
+                    pending = SendQueryAsync(filter, selectText, maxPerPage, nextPartition, nextRow, readAheadCancellation.Token);
+                }
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                // The consumer stopped (or a page failed) with a page still in flight: cancel it and release it.
+                await readAheadCancellation.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    (await pending.ConfigureAwait(false)).Dispose();
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                catch (RequestFailedException)
+                {
+                }
+            }
+        }
+    }
+
+    private async Task<HttpMessage> SendQueryAsync(string? filter, string? selectText, int? top, string? nextPartition, string? nextRow, CancellationToken cancellationToken)
+    {
+        var message = CreateMessage(RequestMethod.Get, "/" + Name + "()");
+        try
+        {
             if (filter is not null)
             {
                 message.Request.Uri.AppendQuery("$filter", filter);
@@ -201,9 +275,9 @@ public sealed class TableClient
                 message.Request.Uri.AppendQuery("$select", selectText);
             }
 
-            if (maxPerPage is { } top)
+            if (top is { } count)
             {
-                message.Request.Uri.AppendQuery("$top", top.ToString(CultureInfo.InvariantCulture));
+                message.Request.Uri.AppendQuery("$top", count.ToString(CultureInfo.InvariantCulture));
             }
 
             if (nextPartition is not null)
@@ -216,30 +290,14 @@ public sealed class TableClient
                 message.Request.Uri.AppendQuery("NextRowKey", nextRow);
             }
 
-            var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
-            if (response.Status != 200)
-            {
-                throw CreateException(response);
-            }
-
-            var values = new List<TableEntity>();
-            using (var doc = JsonDocument.Parse(response.Content.ToMemory()))
-            {
-                foreach (var item in doc.RootElement.GetProperty("value").EnumerateArray())
-                {
-                    values.Add(TableEntityJson.Deserialize(item));
-                }
-            }
-
-            response.Headers.TryGetValue("x-ms-continuation-NextPartitionKey", out nextPartition);
-            response.Headers.TryGetValue("x-ms-continuation-NextRowKey", out nextRow);
-            var token = nextPartition is null && nextRow is null ? null : nextPartition + " " + nextRow;
-            if (values.Count > 0 || token is null)
-            {
-                yield return Page<TableEntity>.FromValues(values, token, response);
-            }
+            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return message;
         }
-        while (nextPartition is not null || nextRow is not null);
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
     }
 
     private static (string? Partition, string? Row) ParseContinuation(string? token)

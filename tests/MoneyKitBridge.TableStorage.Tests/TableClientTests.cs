@@ -221,6 +221,10 @@ public sealed class TableClientTests : IClassFixture<AzuriteTable>
 
         var resumed = await table.QueryPagesAsync(filter, maxPerPage: 120, continuationToken: pages[0].ContinuationToken).ToListAsync();
         Assert.Equal(Enumerable.Range(120, 180), resumed.SelectMany(p => p.Values).Select(e => e.GetInt32("N")!.Value));
+
+        var readAhead = await table.QueryPagesAsync(filter, maxPerPage: 120, select: ["N"], readAhead: true).ToListAsync();
+        Assert.Equal(pages.Select(p => (p.Values.Count, p.ContinuationToken)), readAhead.Select(p => (p.Values.Count, p.ContinuationToken)));
+        Assert.Equal(Enumerable.Range(0, 300), readAhead.SelectMany(p => p.Values).Select(e => e.GetInt32("N")!.Value));
     }
 
     [Fact]

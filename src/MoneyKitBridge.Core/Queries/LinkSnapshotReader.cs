@@ -77,9 +77,10 @@ public sealed class LinkSnapshotReader(BridgeTables tables, TimeProvider? time =
         var partition = LinkRows.Partition(state.LinkId);
         var accounts = new List<StoredAccount>();
         var transactions = new List<StoredTransaction>();
-        // One scan of the partition (the service has no secondary index: a second range query would scan again).
+        // One scan of the partition (the service has no secondary index: a second range query would scan again),
+        // each next page already requested while this one is parsed.
         var filter = TableFilter.Create($"PartitionKey eq {partition}");
-        await foreach (var row in tables.Links.QueryAsync(filter, select: ["AccountId", "TransactionId", "Date", "Datetime", "Pending", "Json"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync(filter, select: ["AccountId", "TransactionId", "Date", "Datetime", "Pending", "Json"], readAhead: true, cancellationToken: cancellationToken))
         {
             if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
             {
