@@ -87,49 +87,68 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
     /// </summary>
     public async Task<bool> ApplyStateChangeAsync(string linkId, string state, string? errorCode, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
     {
-        var applied = false;
-        var indexChanges = false;
+        var now = time.GetUtcNow();
+        LinkState? before = null;
         var stored = await states.UpdateAsync(
             linkId,
             current =>
             {
-                applied = false;
-                if (current.DeletedAt is not null || (current.StateChangedAt is { } seen && seen >= changedAt))
-                {
-                    return null;
-                }
-
-                applied = true;
-                var changed = current.State != state || current.ErrorCode != errorCode;
-                var next = current with
-                {
-                    State = state,
-                    ErrorCode = state == MoneyKitLinkStates.Error ? errorCode : null,
-                    StateChangedAt = changedAt,
-                    SyncBlockedBy = changed ? null : current.SyncBlockedBy,
-                    Version = current.Version + 1,
-                };
-                indexChanges = next.State != current.State || next.SyncBlockedBy != current.SyncBlockedBy;
-                return next;
+                before = current;
+                return AfterStateChange(current, state, errorCode, changedAt, now);
             },
             cancellationToken);
 
-        if (!applied)
+        if (stored is null || before is null)
         {
             return false;
         }
 
-        if (state == MoneyKitLinkStates.Deleted)
+        await AfterStateStoredAsync(before, stored, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The state row after MoneyKit reported <paramref name="state"/> at <paramref name="changedAt"/>, or null when a
+    /// change at least as new was already applied or the link is deleted. A <c>deleted</c> state is a tombstone at once.
+    /// </summary>
+    public static LinkState? AfterStateChange(LinkState current, string state, string? errorCode, DateTimeOffset changedAt, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (current.DeletedAt is not null || (current.StateChangedAt is { } seen && seen >= changedAt))
         {
-            await MarkDeletedAndPurgeAsync(linkId, cancellationToken);
-        }
-        else if (indexChanges && stored is not null)
-        {
-            // The refresh index only holds the state and the block: leave it alone when neither moved.
-            await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
+            return null;
         }
 
-        return true;
+        var changed = current.State != state || current.ErrorCode != errorCode;
+        var next = current with
+        {
+            State = state,
+            ErrorCode = state == MoneyKitLinkStates.Error ? errorCode : null,
+            StateChangedAt = changedAt,
+            SyncBlockedBy = changed ? null : current.SyncBlockedBy,
+            Version = current.Version + 1,
+        };
+        return state == MoneyKitLinkStates.Deleted
+            ? next with { DeletedAt = now, Cursor = null, LeaseOwner = null, LeaseUntil = null, SyncRequested = false }
+            : next;
+    }
+
+    /// <summary>
+    /// What follows a stored state change: a deletion purges the link's data (idempotent); otherwise the refresh
+    /// index is updated when its fields (state, sync block) moved.
+    /// </summary>
+    public async Task AfterStateStoredAsync(LinkState before, LinkState stored, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(stored);
+        if (stored.DeletedAt is not null)
+        {
+            await MarkDeletedAndPurgeAsync(stored.LinkId, cancellationToken);
+        }
+        else if (stored.State != before.State || stored.SyncBlockedBy != before.SyncBlockedBy)
+        {
+            await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -167,7 +186,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         var rows = new List<string>();
         await foreach (var row in tables.Links.QueryAsync(TableFilter.Create($"PartitionKey eq {partition}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
-            if (row.RowKey != LinkRows.StateRow && !row.RowKey.StartsWith(LinkRows.EventPrefix, StringComparison.Ordinal) && !row.RowKey.StartsWith(LinkRows.SyncHistoryPrefix, StringComparison.Ordinal))
+            if (!row.RowKey.StartsWith(LinkRows.SyncHistoryPrefix, StringComparison.Ordinal))
             {
                 rows.Add(row.RowKey);
             }

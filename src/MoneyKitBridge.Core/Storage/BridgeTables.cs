@@ -3,10 +3,11 @@ using MoneyKitBridge.TableStorage;
 namespace MoneyKitBridge.Core.Storage;
 
 /// <summary>
-/// The bridge's tables: <c>links</c> (one partition per link: accounts, transactions, sync history, recent events),
-/// <c>linkstates</c> (one small partition per link holding its state row, so the point read every query and webhook
-/// makes never shares a partition with thousands of transactions), <c>userlinks</c> (links by customer user), <c>linkindex</c> (one small row per link for the
-/// refresh planner) and <c>webhookkeys</c> (webhook idempotency keys).
+/// The bridge's tables: <c>links</c> (one partition per link: accounts, transactions, sync history),
+/// <c>linkstates</c> (one small partition per link holding its state row, its webhook event rows and product refresh
+/// rows, so the point read every query and webhook makes never shares a partition with thousands of transactions, and
+/// a webhook's event row and effect commit in one transaction), <c>userlinks</c> (links by customer user) and
+/// <c>linkindex</c> (one small row per link for the refresh planner).
 /// </summary>
 public sealed class BridgeTables
 {
@@ -18,7 +19,6 @@ public sealed class BridgeTables
         States = service.GetTableClient(prefix + "linkstates");
         UserLinks = service.GetTableClient(prefix + "userlinks");
         LinkIndex = service.GetTableClient(prefix + "linkindex");
-        WebhookKeys = service.GetTableClient(prefix + "webhookkeys");
     }
 
     public TableClient Links { get; }
@@ -32,15 +32,12 @@ public sealed class BridgeTables
 
     public TableClient LinkIndex { get; }
 
-    public TableClient WebhookKeys { get; }
-
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await States.CreateIfNotExistsAsync(cancellationToken);
         await UserLinks.CreateIfNotExistsAsync(cancellationToken);
         await LinkIndex.CreateIfNotExistsAsync(cancellationToken);
-        await WebhookKeys.CreateIfNotExistsAsync(cancellationToken);
     }
 
     public async Task DeleteAllAsync(CancellationToken cancellationToken = default)
@@ -49,6 +46,5 @@ public sealed class BridgeTables
         await States.DeleteAsync(cancellationToken);
         await UserLinks.DeleteAsync(cancellationToken);
         await LinkIndex.DeleteAsync(cancellationToken);
-        await WebhookKeys.DeleteAsync(cancellationToken);
     }
 }

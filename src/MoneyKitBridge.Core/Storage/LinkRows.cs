@@ -22,7 +22,8 @@ public static class LinkRows
     /// <summary>Newest first: the row key holds the ticks remaining until the end of time.</summary>
     public static string SyncHistory(DateTimeOffset at) => SyncHistoryPrefix + Inverted(at) + "_" + Guid.NewGuid().ToString("N")[..8];
 
-    public static string Event(DateTimeOffset at, string key) => EventPrefix + Inverted(at) + "_" + TableKey.Encode(key);
+    /// <summary>The row of a webhook event in the link's <c>linkstates</c> partition, keyed by its idempotency key (so a second delivery cannot insert it again).</summary>
+    public static string Event(string idempotencyKey) => EventPrefix + TableKey.Encode(idempotencyKey);
 
     private static string Inverted(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);

@@ -21,6 +21,5 @@ public static class WebhookErrorCodes
     public const string FutureSignature = "webhook_error.future_signature";
     public const string BodyMismatch = "webhook_error.body_mismatch";
     public const string InvalidBody = "webhook_error.invalid_body";
-    public const string InProgress = "webhook_error.in_progress";
     public const string StorageUnavailable = "api_error.storage_unavailable";
 }

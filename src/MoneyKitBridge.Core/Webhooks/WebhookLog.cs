@@ -36,7 +36,6 @@ internal static class WebhookLog
         WebhookOutcome.Applied => "applied",
         WebhookOutcome.Stale => "stale",
         WebhookOutcome.Duplicate => "duplicate",
-        WebhookOutcome.InProgress => "in_progress",
         WebhookOutcome.UnknownLink => "unknown_link",
         WebhookOutcome.LinkDeleted => "link_deleted",
         WebhookOutcome.UnknownEvent => "unknown_event",

@@ -43,20 +43,12 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan UnknownKidRefetchInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long idempotency keys are kept (well beyond MoneyKit's two-hour retry window and <see cref="MaxAge"/>).</summary>
+    /// <summary>
+    /// How long event rows (one per idempotency key: deduplication and each link's recent-event history) are kept
+    /// (well beyond MoneyKit's two-hour retry window and <see cref="MaxAge"/>).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:10:00", "365.00:00:00")]
     public TimeSpan DedupeRetention { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>
-    /// How long a delivery that claimed its idempotency key may take before another delivery of the same event may
-    /// take over (the first one crashed). A duplicate arriving meanwhile is answered 409 so MoneyKit retries it later.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
-    public TimeSpan ProcessingLease { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Recent-event rows kept per link.</summary>
-    [Range(1, 1000)]
-    public int MaxEventsPerLink { get; set; } = 100;
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

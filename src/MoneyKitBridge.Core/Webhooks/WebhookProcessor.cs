@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,9 +22,6 @@ public enum WebhookOutcome
     /// <summary>The idempotency key was processed before; nothing changed.</summary>
     Duplicate,
 
-    /// <summary>Another delivery of the same event is being processed right now; retry later (answered 409).</summary>
-    InProgress,
-
     /// <summary>The bridge does not know the link; recorded, nothing changed.</summary>
     UnknownLink,
 
@@ -45,41 +43,39 @@ public enum WebhookOutcome
 
 /// <summary>
 /// The result of <see cref="WebhookProcessor.ProcessAsync"/>. <see cref="Background"/> is work started after the
-/// answer (a webhook-triggered sync, trimming old event rows); it never faults and the endpoint need not await it.
+/// answer (a webhook-triggered sync); it never faults and the endpoint need not await it.
 /// </summary>
 public sealed record WebhookProcessingResult(WebhookOutcome Outcome, Task Background)
 {
-    /// <summary>HTTP status to answer MoneyKit with: 2xx for every settled outcome, 409 while a twin is running, 503 on storage failure.</summary>
-    public int Status => Outcome switch
-    {
-        WebhookOutcome.InProgress => 409,
-        WebhookOutcome.Failed => 503,
-        _ => 200,
-    };
+    /// <summary>HTTP status to answer MoneyKit with: 2xx for every settled outcome, 503 on storage failure.</summary>
+    public int Status => Outcome == WebhookOutcome.Failed ? 503 : 200;
 }
 
 /// <summary>
-/// Applies verified MoneyKit webhooks exactly once and in order:
+/// Applies verified MoneyKit webhooks exactly once and in order, each with one atomic write in the link's
+/// <c>linkstates</c> partition:
 /// <list type="number">
-/// <item>claims the <c>webhook_idempotency_key</c> in the <c>webhookkeys</c> table (insert-if-absent; a processed key is a
-/// <see cref="WebhookOutcome.Duplicate"/>; a key claimed by a delivery that crashed is taken over after
-/// <see cref="WebhookOptions.ProcessingLease"/>);</item>
-/// <item>applies the event: <c>link.state_changed</c> through <see cref="LinkLifecycle.ApplyStateChangeAsync"/> (an older
-/// <c>webhook_timestamp</c> never overwrites a newer one; <c>deleted</c> purges), <c>link.product_refresh</c> into a
-/// per-product row (newest wins), <c>transactions.updates_available</c> by starting a coalesced background sync;</item>
-/// <item>records the event in the link's recent-event rows, and marks the key processed with its outcome.</item>
+/// <item>the event row, keyed by <c>webhook_idempotency_key</c> and inserted only if absent, so a second delivery of
+/// the same event (concurrent or later) is a <see cref="WebhookOutcome.Duplicate"/> and changes nothing;</item>
+/// <item>in the same entity group transaction, the event's effect: <c>link.state_changed</c> replaces the state row
+/// (If-Match on its ETag; an older <c>webhook_timestamp</c> never overwrites a newer one; <c>deleted</c> is a
+/// tombstone at once), <c>link.product_refresh</c> the product's row (newest wins);</item>
+/// <item>after the commit: a deletion purges the link's data, a state or block change updates the refresh index,
+/// <c>transactions.updates_available</c> starts a coalesced background sync.</item>
 /// </list>
-/// Every effect is idempotent, so a takeover after a crash cannot apply anything twice. Logs carry the delivery
-/// token, attempt, event type, link id and outcome only.
+/// A crash or a storage failure before the commit leaves nothing behind (MoneyKit's retry processes the event);
+/// after it, the event is settled. State rows this processor wrote or read are kept as hints, checked by the
+/// ETag of the write, so a run of events for one link costs one request each. Event rows are kept for
+/// <see cref="WebhookOptions.DedupeRetention"/> (the link's recent-event history) and purged by the timer.
+/// Logs carry the delivery token, attempt, event type, link id and outcome only.
 /// </summary>
 public sealed class WebhookProcessor : IAsyncDisposable
 {
-    /// <summary>Row key prefix of the per-product refresh rows in a link's partition.</summary>
+    /// <summary>Row key prefix of the per-product refresh rows in a link's <c>linkstates</c> partition.</summary>
     public const string ProductRowPrefix = "prod_";
 
-    private const string KeyRow = "key";
-    private const string Processing = "processing";
-    private const string Done = "done";
+    private const int MaxHints = 10_000;
+    private const int LinkStripes = 1024;
 
     private readonly BridgeTables tables;
     private readonly LinkLifecycle lifecycle;
@@ -88,6 +84,8 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILogger<WebhookProcessor> logger;
     private readonly LinkStateStore states;
+    private readonly ConcurrentDictionary<string, LinkState> hints = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim[] linkStripes = [.. Enumerable.Range(0, LinkStripes).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
     private readonly Dictionary<string, SyncSlot> syncs = new(StringComparer.Ordinal);
@@ -113,8 +111,8 @@ public sealed class WebhookProcessor : IAsyncDisposable
         public Task Task { get; set; } = Task.CompletedTask;
     }
 
-    /// <summary>The key row of an idempotency key in the <c>webhookkeys</c> table.</summary>
-    public static (string PartitionKey, string RowKey) KeyRowOf(string idempotencyKey) => (TableKey.Encode(idempotencyKey), KeyRow);
+    /// <summary>What an event does to the link, decided on one read of its state (and product row).</summary>
+    private sealed record Plan(WebhookOutcome Outcome, LinkState? Before, LinkState? Next, TableEntity? ProductRow, ETag ProductETag);
 
     /// <summary>Processes one verified event (see the class summary). Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task<WebhookProcessingResult> ProcessAsync(MoneyKitWebhookEvent webhookEvent, string? deliveryToken, int? attempt, CancellationToken cancellationToken = default)
@@ -122,50 +120,76 @@ public sealed class WebhookProcessor : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(webhookEvent);
         var delivery = new Delivery(webhookEvent, WebhookLog.SafeToken(deliveryToken), attempt);
         var now = time.GetUtcNow();
-        ETag claim;
+        // Events that rewrite a row of the link (state, product) are decided and committed one at a time per link in
+        // this process (a concurrent twin would only lose its ETag race and pay a re-read); other instances are still
+        // ordered by the ETags. Other events only insert their own row and run concurrently.
+        SemaphoreSlim? stripe = null;
+        if (webhookEvent.WebhookEvent is MoneyKitWebhookEvent.LinkStateChanged or MoneyKitWebhookEvent.LinkProductRefresh)
+        {
+            stripe = linkStripes[(uint)StringComparer.Ordinal.GetHashCode(webhookEvent.LinkId) % LinkStripes];
+            await stripe.WaitAsync(cancellationToken);
+        }
+
+        var entered = stripe is not null;
         try
         {
-            var (claimOutcome, etag) = await ClaimAsync(delivery, now, cancellationToken);
-            if (claimOutcome is { } settled)
+            for (var round = 0; round < 20; round++)
             {
-                Log(delivery, settled);
-                return new WebhookProcessingResult(settled, Task.CompletedTask);
+                var state = await StateAsync(webhookEvent, fresh: round > 0, cancellationToken);
+                var plan = await PlanAsync(webhookEvent, state, now, cancellationToken);
+                var committed = await CommitAsync(delivery, plan, now, cancellationToken);
+                if (committed is null)
+                {
+                    continue; // The state or product row changed since it was read: decide again on a fresh read.
+                }
+
+                if (entered)
+                {
+                    stripe!.Release();
+                    entered = false;
+                }
+
+                if (committed == WebhookOutcome.Duplicate)
+                {
+                    Log(delivery, WebhookOutcome.Duplicate);
+                    return new WebhookProcessingResult(WebhookOutcome.Duplicate, Task.CompletedTask);
+                }
+
+                if (plan.Next is { } stored && plan.Before is { } before)
+                {
+                    if (stored.DeletedAt is not null)
+                    {
+                        hints.TryRemove(webhookEvent.LinkId, out _);
+                    }
+
+                    await lifecycle.AfterStateStoredAsync(before, stored, cancellationToken);
+                }
+
+                var work = plan.Outcome == WebhookOutcome.Applied && webhookEvent.WebhookEvent == MoneyKitWebhookEvent.TransactionsUpdatesAvailable
+                    ? ScheduleSync(webhookEvent.LinkId)
+                    : Task.CompletedTask;
+                Log(delivery, plan.Outcome);
+                return new WebhookProcessingResult(plan.Outcome, work);
             }
 
-            claim = etag;
+            throw new InvalidOperationException($"The state of link {webhookEvent.LinkId} kept changing while a webhook was applied.");
         }
         catch (Exception e) when (IsStorageFailure(e, cancellationToken))
         {
+            hints.TryRemove(webhookEvent.LinkId, out _);
             LogFailure(delivery, e);
             return new WebhookProcessingResult(WebhookOutcome.Failed, Task.CompletedTask);
         }
-
-        try
+        finally
         {
-            var (outcome, work, known) = await ApplyAsync(webhookEvent, cancellationToken);
-            if (known)
+            if (entered)
             {
-                await RecordAsync(delivery, outcome, now, cancellationToken);
+                stripe!.Release();
             }
-
-            await CompleteAsync(delivery, claim, outcome, cancellationToken);
-            if (known)
-            {
-                work = Track(work, TrimEventsAsync(webhookEvent.LinkId));
-            }
-
-            Log(delivery, outcome);
-            return new WebhookProcessingResult(outcome, work);
-        }
-        catch (Exception e) when (IsStorageFailure(e, cancellationToken))
-        {
-            LogFailure(delivery, e);
-            await ReleaseAsync(webhookEvent.WebhookIdempotencyKey, claim);
-            return new WebhookProcessingResult(WebhookOutcome.Failed, Task.CompletedTask);
         }
     }
 
-    /// <summary>Completes when every background sync and trim started so far has finished (tests, shutdown).</summary>
+    /// <summary>Completes when every background sync started so far has finished (tests, shutdown).</summary>
     public async Task WhenIdleAsync()
     {
         while (true)
@@ -185,16 +209,23 @@ public sealed class WebhookProcessor : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes idempotency keys received longer than <see cref="WebhookOptions.DedupeRetention"/> ago; returns how many.</summary>
+    /// <summary>Deletes event rows received longer than <see cref="WebhookOptions.DedupeRetention"/> ago; returns how many.</summary>
     public async Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow() - options.DedupeRetention;
         var deleted = 0;
-        var filter = TableFilter.Create($"ReceivedAt lt {cutoff}");
-        await foreach (var row in tables.WebhookKeys.QueryAsync(filter, select: ["ReceivedAt"], cancellationToken: cancellationToken))
+        var filter = TableFilter.StartsWith("RowKey", LinkRows.EventPrefix) + " and " + TableFilter.Create($"ReceivedAt lt {cutoff}");
+        await foreach (var row in tables.States.QueryAsync(filter, select: ["ReceivedAt"], cancellationToken: cancellationToken))
         {
-            await tables.WebhookKeys.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
-            deleted++;
+            try
+            {
+                await tables.States.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+                deleted++;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Purged by a concurrent run.
+            }
         }
 
         return deleted;
@@ -205,6 +236,10 @@ public sealed class WebhookProcessor : IAsyncDisposable
         await stopping.CancelAsync();
         await WhenIdleAsync();
         stopping.Dispose();
+        foreach (var stripe in linkStripes)
+        {
+            stripe.Dispose();
+        }
     }
 
     private sealed record Delivery(MoneyKitWebhookEvent Event, string Token, int? Attempt);
@@ -213,114 +248,53 @@ public sealed class WebhookProcessor : IAsyncDisposable
         e is RequestFailedException or InvalidOperationException or HttpRequestException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    /// <summary>Null outcome: this delivery owns the key (with the row's ETag); otherwise how it settled.</summary>
-    private async Task<(WebhookOutcome? Outcome, ETag ETag)> ClaimAsync(Delivery delivery, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The link's state: a state change may start from the hint (its write is conditional on the hint's ETag, and an
+    /// older hint can only make an event look newer, never stale); other events and every retry read the row.
+    /// </summary>
+    private async Task<LinkState?> StateAsync(MoneyKitWebhookEvent e, bool fresh, CancellationToken cancellationToken)
     {
-        var (partition, row) = KeyRowOf(delivery.Event.WebhookIdempotencyKey);
-        for (var attempt = 0; attempt < 5; attempt++)
+        if (!fresh && e.WebhookEvent == MoneyKitWebhookEvent.LinkStateChanged && hints.TryGetValue(e.LinkId, out var hint))
         {
-            var entity = new TableEntity(partition, row)
-            {
-                ["Status"] = Processing,
-                ["ReceivedAt"] = now,
-                ["ClaimedAt"] = now,
-                ["Event"] = delivery.Event.WebhookEvent,
-                ["LinkId"] = delivery.Event.LinkId,
-                ["WebhookTimestamp"] = delivery.Event.WebhookTimestamp,
-                ["DeliveryToken"] = delivery.Token,
-                ["Attempt"] = delivery.Attempt ?? 0,
-            };
-            try
-            {
-                return (null, await tables.WebhookKeys.AddEntityAsync(entity, cancellationToken));
-            }
-            catch (RequestFailedException e) when (e.Status == 409)
-            {
-                // Seen before: look at how far that delivery got.
-            }
-
-            var existing = await tables.WebhookKeys.GetEntityIfExistsAsync(partition, row, cancellationToken: cancellationToken);
-            if (existing is null)
-            {
-                continue; // Released by a failed twin meanwhile: claim again.
-            }
-
-            if (existing.GetString("Status") == Done)
-            {
-                return (WebhookOutcome.Duplicate, default);
-            }
-
-            if (existing.GetDateTimeOffset("ClaimedAt") is { } claimedAt && claimedAt + options.ProcessingLease > now)
-            {
-                return (WebhookOutcome.InProgress, default);
-            }
-
-            // The twin that claimed it never finished (crashed): take over. Effects are idempotent.
-            existing["ClaimedAt"] = now;
-            existing["DeliveryToken"] = delivery.Token;
-            existing["Attempt"] = delivery.Attempt ?? 0;
-            try
-            {
-                return (null, await tables.WebhookKeys.UpdateEntityAsync(existing, existing.ETag, merge: false, cancellationToken));
-            }
-            catch (TableConcurrencyException)
-            {
-                return (WebhookOutcome.InProgress, default);
-            }
+            return hint;
         }
 
-        return (WebhookOutcome.InProgress, default);
-    }
-
-    private async Task CompleteAsync(Delivery delivery, ETag claim, WebhookOutcome outcome, CancellationToken cancellationToken)
-    {
-        var (partition, row) = KeyRowOf(delivery.Event.WebhookIdempotencyKey);
-        var done = new TableEntity(partition, row)
-        {
-            ["Status"] = Done,
-            ["Outcome"] = WebhookLog.Name(outcome),
-            ["CompletedAt"] = time.GetUtcNow(),
-        };
-        try
-        {
-            await tables.WebhookKeys.UpdateEntityAsync(done, claim, merge: true, cancellationToken);
-        }
-        catch (TableConcurrencyException)
-        {
-            // Taken over by a later delivery after our lease ran out; it completes the row with the same (idempotent) result.
-        }
-    }
-
-    private async Task ReleaseAsync(string idempotencyKey, ETag claim)
-    {
-        var (partition, row) = KeyRowOf(idempotencyKey);
-        try
-        {
-            await tables.WebhookKeys.DeleteEntityAsync(partition, row, claim, CancellationToken.None);
-        }
-        catch (RequestFailedException)
-        {
-            // The claim expires after ProcessingLease anyway.
-        }
-    }
-
-    /// <summary>The outcome, background work started, and whether the link is known (then the event is recorded in its partition).</summary>
-    private async Task<(WebhookOutcome Outcome, Task Work, bool Known)> ApplyAsync(MoneyKitWebhookEvent e, CancellationToken cancellationToken)
-    {
         var state = await states.GetAsync(e.LinkId, cancellationToken);
+        Remember(e.LinkId, state);
+        return state;
+    }
+
+    private void Remember(string linkId, LinkState? state)
+    {
         if (state is null)
         {
-            return (WebhookOutcome.UnknownLink, Task.CompletedTask, false);
+            hints.TryRemove(linkId, out _);
+            return;
+        }
+
+        if (hints.Count >= MaxHints)
+        {
+            hints.Clear();
+        }
+
+        hints[linkId] = state;
+    }
+
+    private async Task<Plan> PlanAsync(MoneyKitWebhookEvent e, LinkState? state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (state is null)
+        {
+            return new Plan(WebhookOutcome.UnknownLink, null, null, null, default);
         }
 
         if (e.WebhookMajorVersion != 1)
         {
-            return (WebhookOutcome.UnsupportedVersion, Task.CompletedTask, true);
+            return new Plan(WebhookOutcome.UnsupportedVersion, state, null, null, default);
         }
 
         if (state.DeletedAt is not null)
         {
-            return (WebhookOutcome.LinkDeleted, Task.CompletedTask, true);
+            return new Plan(WebhookOutcome.LinkDeleted, state, null, null, default);
         }
 
         switch (e.WebhookEvent)
@@ -328,68 +302,48 @@ public sealed class WebhookProcessor : IAsyncDisposable
             case MoneyKitWebhookEvent.LinkStateChanged:
                 if (e.State is not (MoneyKitLinkStates.Connecting or MoneyKitLinkStates.AwaitingTokenExchange or MoneyKitLinkStates.Connected or MoneyKitLinkStates.Deleted or MoneyKitLinkStates.Error))
                 {
-                    return (WebhookOutcome.UnknownState, Task.CompletedTask, true);
+                    return new Plan(WebhookOutcome.UnknownState, state, null, null, default);
                 }
 
-                var applied = await lifecycle.ApplyStateChangeAsync(e.LinkId, e.State, e.Error, e.WebhookTimestamp, cancellationToken);
-                return (applied ? WebhookOutcome.Applied : WebhookOutcome.Stale, Task.CompletedTask, true);
+                var next = LinkLifecycle.AfterStateChange(state, e.State, e.Error, e.WebhookTimestamp, now);
+                return next is null
+                    ? new Plan(WebhookOutcome.Stale, state, null, null, default)
+                    : new Plan(WebhookOutcome.Applied, state, next, null, default);
 
             case MoneyKitWebhookEvent.LinkProductRefresh:
-                var recorded = await RecordProductRefreshAsync(e, cancellationToken);
-                return (recorded ? WebhookOutcome.Applied : WebhookOutcome.Stale, Task.CompletedTask, true);
+                return await PlanProductRefreshAsync(e, state, cancellationToken);
 
             case MoneyKitWebhookEvent.TransactionsUpdatesAvailable:
-                return (WebhookOutcome.Applied, ScheduleSync(e.LinkId), true);
+                return new Plan(WebhookOutcome.Applied, state, null, null, default);
 
             default:
-                return (WebhookOutcome.UnknownEvent, Task.CompletedTask, true);
+                return new Plan(WebhookOutcome.UnknownEvent, state, null, null, default);
         }
     }
 
-    /// <summary>Upserts the product's row unless it already holds a newer refresh state; false when older.</summary>
-    private async Task<bool> RecordProductRefreshAsync(MoneyKitWebhookEvent e, CancellationToken cancellationToken)
+    /// <summary>The product's row unless it already holds a newer refresh state (then stale).</summary>
+    private async Task<Plan> PlanProductRefreshAsync(MoneyKitWebhookEvent e, LinkState state, CancellationToken cancellationToken)
     {
         var partition = LinkRows.Partition(e.LinkId);
-        var row = ProductRowPrefix + TableKey.Encode(e.Product!);
+        var row = ProductRowPrefix + TableKey.Encode(e.Product ?? string.Empty);
         var changedAt = e.StateChangedAt ?? e.WebhookTimestamp;
-        for (var attempt = 0; attempt < 10; attempt++)
+        var current = await tables.States.GetEntityIfExistsAsync(partition, row, cancellationToken: cancellationToken);
+        if (current?.GetDateTimeOffset("StateChangedAt") is { } seen
+            && (seen > changedAt || (seen == changedAt && Rank(current.GetString("State")) >= Rank(e.State))))
         {
-            var current = await tables.Links.GetEntityIfExistsAsync(partition, row, cancellationToken: cancellationToken);
-            if (current?.GetDateTimeOffset("StateChangedAt") is { } seen
-                && (seen > changedAt || (seen == changedAt && Rank(current.GetString("State")) >= Rank(e.State))))
-            {
-                return false;
-            }
-
-            var next = new TableEntity(partition, row)
-            {
-                ["Product"] = e.Product,
-                ["State"] = e.State,
-                ["StateChangedAt"] = changedAt,
-                ["ErrorMessage"] = e.ErrorMessage,
-                ["WebhookTimestamp"] = e.WebhookTimestamp,
-                ["IdempotencyKey"] = e.WebhookIdempotencyKey,
-            };
-            try
-            {
-                if (current is null)
-                {
-                    await tables.Links.AddEntityAsync(next, cancellationToken);
-                }
-                else
-                {
-                    await tables.Links.UpdateEntityAsync(next, current.ETag, merge: false, cancellationToken);
-                }
-
-                return true;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // A concurrent refresh event wrote first: compare again.
-            }
+            return new Plan(WebhookOutcome.Stale, state, null, null, default);
         }
 
-        throw new InvalidOperationException($"The product row of link {e.LinkId} kept changing.");
+        var next = new TableEntity(partition, row)
+        {
+            ["Product"] = e.Product,
+            ["State"] = e.State,
+            ["StateChangedAt"] = changedAt,
+            ["ErrorMessage"] = e.ErrorMessage,
+            ["WebhookTimestamp"] = e.WebhookTimestamp,
+            ["IdempotencyKey"] = e.WebhookIdempotencyKey,
+        };
+        return new Plan(WebhookOutcome.Applied, state, null, next, current?.ETag ?? default);
     }
 
     /// <summary>Orders refresh states of one instant: pending, in_progress, then a final state.</summary>
@@ -400,69 +354,81 @@ public sealed class WebhookProcessor : IAsyncDisposable
         _ => 2,
     };
 
-    /// <summary>The link's recent-event row (one per event: a later delivery of the same event rewrites the same row).</summary>
-    private async Task RecordAsync(Delivery delivery, WebhookOutcome outcome, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the event row and the plan's effect in one transaction. Returns the plan's outcome when committed,
+    /// <see cref="WebhookOutcome.Duplicate"/> when the event row existed, null when a row the plan was based on changed.
+    /// </summary>
+    private async Task<WebhookOutcome?> CommitAsync(Delivery delivery, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var e = delivery.Event;
-        var entity = new TableEntity(LinkRows.Partition(e.LinkId), LinkRows.Event(e.WebhookTimestamp, e.WebhookIdempotencyKey))
+        var eventRow = new TableEntity(LinkRows.Partition(e.LinkId), LinkRows.Event(e.WebhookIdempotencyKey))
         {
             ["Event"] = e.WebhookEvent,
+            ["LinkId"] = e.LinkId,
             ["WebhookTimestamp"] = e.WebhookTimestamp,
             ["WebhookMajorVersion"] = e.WebhookMajorVersion,
             ["IdempotencyKey"] = e.WebhookIdempotencyKey,
             ["DeliveryToken"] = delivery.Token,
             ["Attempt"] = delivery.Attempt ?? 0,
-            ["Outcome"] = WebhookLog.Name(outcome),
-            ["ReceivedAt"] = receivedAt,
+            ["Outcome"] = WebhookLog.Name(plan.Outcome),
+            ["ReceivedAt"] = now,
             ["State"] = e.State,
             ["ErrorCode"] = e.Error,
             ["Product"] = e.Product,
         };
-        await tables.Links.UpsertEntityAsync(entity, merge: false, cancellationToken);
-    }
-
-    /// <summary>
-    /// Trims a link's event rows on about one recorded event in <see cref="TrimEvery"/> (so the count stays near
-    /// <see cref="WebhookOptions.MaxEventsPerLink"/> without a query per webhook).
-    /// </summary>
-    internal int TrimEvery { get; set; } = 8;
-
-    /// <summary>Keeps the newest <see cref="WebhookOptions.MaxEventsPerLink"/> event rows (row keys sort newest first).</summary>
-    private async Task TrimEventsAsync(string linkId)
-    {
-        if (TrimEvery > 1 && Random.Shared.Next(TrimEvery) != 0)
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, eventRow) };
+        if (plan.Next is { } next)
         {
-            return;
+            actions.Add(new(TableTransactionActionType.UpdateReplace, next.ToEntity(), plan.Before!.ETag == default ? ETag.All : plan.Before.ETag));
         }
 
-        var partition = LinkRows.Partition(linkId);
-        var events = LinkRows.KindFilter(partition, LinkRows.EventPrefix);
-        string? oldestKept = null;
-        await foreach (var page in tables.Links.QueryPagesAsync(events, maxPerPage: options.MaxEventsPerLink + 1, select: ["RowKey"], cancellationToken: stopping.Token))
+        if (plan.ProductRow is { } product)
         {
-            if (page.Values.Count > options.MaxEventsPerLink)
+            actions.Add(plan.ProductETag == default
+                ? new(TableTransactionActionType.Add, product)
+                : new(TableTransactionActionType.UpdateReplace, product, plan.ProductETag));
+        }
+
+        if (actions.Count == 1)
+        {
+            try
             {
-                oldestKept = page.Values[options.MaxEventsPerLink - 1].RowKey;
+                await tables.States.AddEntityAsync(eventRow, cancellationToken);
+                return plan.Outcome;
+            }
+            catch (RequestFailedException x) when (x.Status == 409)
+            {
+                return WebhookOutcome.Duplicate;
+            }
+        }
+
+        IReadOnlyList<ETag> etags;
+        tables.StateCache.Invalidate(e.LinkId);
+        try
+        {
+            etags = await tables.States.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (TableTransactionFailedException x) when (x.Status is 409 or 412)
+        {
+            hints.TryRemove(e.LinkId, out _);
+            if (x.FailedActionIndex == 0 || (x.FailedActionIndex is null && await tables.States.GetEntityIfExistsAsync(eventRow.PartitionKey, eventRow.RowKey, select: ["Outcome"], cancellationToken: cancellationToken) is not null))
+            {
+                return WebhookOutcome.Duplicate;
             }
 
-            break;
+            return null;
+        }
+        finally
+        {
+            tables.StateCache.Invalidate(e.LinkId); // also drop a copy a concurrent reader cached mid-write
         }
 
-        if (oldestKept is null)
+        if (plan.Next is { } written)
         {
-            return;
+            Remember(e.LinkId, written with { ETag = etags[1] });
         }
 
-        var older = new List<string>();
-        await foreach (var row in tables.Links.QueryAsync(events + " and " + TableFilter.Create($"RowKey gt {oldestKept}"), select: ["RowKey"], cancellationToken: stopping.Token))
-        {
-            older.Add(row.RowKey);
-        }
-
-        foreach (var rowKey in older)
-        {
-            await tables.Links.DeleteEntityAsync(partition, rowKey, cancellationToken: stopping.Token);
-        }
+        return plan.Outcome;
     }
 
     /// <summary>
@@ -520,10 +486,9 @@ public sealed class WebhookProcessor : IAsyncDisposable
     }
 
     /// <summary>Tracks background work for <see cref="WhenIdleAsync"/>; the returned task never faults.</summary>
-    private Task Track(Task work, Task? more = null)
+    private Task Track(Task work)
     {
-        var combined = more is null ? work : Task.WhenAll(work, more);
-        var safe = Swallow(combined);
+        var safe = Swallow(work);
         lock (gate)
         {
             background.Add(safe);

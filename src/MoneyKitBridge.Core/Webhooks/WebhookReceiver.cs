@@ -47,7 +47,6 @@ public sealed class WebhookReceiver(WebhookVerifier verifier, WebhookProcessor p
         var result = await processor.ProcessAsync(verification.Event!, deliveryToken, attempt, cancellationToken);
         return result.Outcome switch
         {
-            WebhookOutcome.InProgress => WebhookResponse.Error(new WebhookFailure(409, WebhookErrorCodes.InProgress, "Another delivery of this event is being processed; retry later.")) with { Processing = result },
             WebhookOutcome.Failed => WebhookResponse.Error(new WebhookFailure(503, WebhookErrorCodes.StorageUnavailable, "The event could not be stored; retry later.")) with { Processing = result },
             _ => new WebhookResponse(
                 result.Status,

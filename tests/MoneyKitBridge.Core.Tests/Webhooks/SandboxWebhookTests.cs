@@ -22,13 +22,13 @@ public sealed class SandboxWebhookTests
         var state = await bed.States.GetAsync(linkId);
         Assert.Equal("error", state!.State);
         Assert.Equal("invalid_credentials", state.ErrorCode);
-        var evt = Assert.Single(await bed.RowsAsync(linkId, LinkRows.EventPrefix));
+        var evt = Assert.Single(await bed.EventRowsAsync(linkId));
         Assert.Equal("link.state_changed", evt.GetString("Event"));
         Assert.Equal(delivery.DeliveryToken, evt.GetString("DeliveryToken"));
         Assert.Equal(1, evt.GetInt32("Attempt"));
         Assert.Equal("applied", evt.GetString("Outcome"));
         var key = JsonKey(delivery.Body);
-        Assert.Equal("done", (await bed.KeyRowAsync(key))!.GetString("Status"));
+        Assert.Equal("applied", (await bed.KeyRowAsync(linkId, key))!.GetString("Outcome"));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class SandboxWebhookTests
         var after = await bed.States.GetAsync(linkId);
         Assert.Equal(before!.State, after!.State);
         Assert.Equal(before.Version, after.Version);
-        Assert.Empty(await bed.RowsAsync(linkId, LinkRows.EventPrefix));
+        Assert.Empty(await bed.EventRowsAsync(linkId));
         Assert.Equal(0, await bed.KeyRowCountAsync());
 
         // The captured request itself was genuine.
@@ -166,7 +166,7 @@ public sealed class SandboxWebhookTests
         Assert.Equal(WebhookOutcome.Applied, first.Outcome);
         Assert.Equal(WebhookOutcome.Duplicate, second.Outcome);
         Assert.Equal(before!.Version + 1, (await bed.States.GetAsync(linkId))!.Version);
-        var evt = Assert.Single(await bed.RowsAsync(linkId, LinkRows.EventPrefix));
+        var evt = Assert.Single(await bed.EventRowsAsync(linkId));
         Assert.Equal(first.DeliveryToken, evt.GetString("DeliveryToken"));
     }
 
@@ -190,7 +190,7 @@ public sealed class SandboxWebhookTests
         var state = await bed.States.GetAsync(linkId);
         Assert.Equal("connected", state!.State);
         Assert.Null(state.ErrorCode);
-        Assert.Equal(2, (await bed.RowsAsync(linkId, LinkRows.EventPrefix)).Count);
+        Assert.Equal(2, (await bed.EventRowsAsync(linkId)).Count);
     }
 
     [Fact]
@@ -250,10 +250,10 @@ public sealed class SandboxWebhookTests
         Assert.True(state!.HasData);
         Assert.NotNull(state.Cursor);
         Assert.NotEmpty(await bed.RowsAsync(linkId, LinkRows.TransactionPrefix));
-        var product = Assert.Single(await bed.RowsAsync(linkId, WebhookProcessor.ProductRowPrefix));
+        var product = Assert.Single(await bed.StateRowsAsync(linkId, WebhookProcessor.ProductRowPrefix));
         Assert.Equal("transactions", product.GetString("Product"));
         Assert.Equal("completed", product.GetString("State"));
-        Assert.Equal(3, (await bed.RowsAsync(linkId, LinkRows.EventPrefix)).Count);
+        Assert.Equal(3, (await bed.EventRowsAsync(linkId)).Count);
     }
 
     private static (int, string?) Short((int Status, string? ErrorCode, string Body) response) => (response.Status, response.ErrorCode);

@@ -257,16 +257,30 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         return rows;
     }
 
-    public async Task<TableEntity?> KeyRowAsync(string idempotencyKey)
+    /// <summary>Rows of the link's <c>linkstates</c> partition (event rows, product rows) whose row key starts with <paramref name="prefix"/>.</summary>
+    public async Task<List<TableEntity>> StateRowsAsync(string linkId, string prefix)
     {
-        var (pk, rk) = WebhookProcessor.KeyRowOf(idempotencyKey);
-        return await Tables.WebhookKeys.GetEntityIfExistsAsync(pk, rk);
+        var rows = new List<TableEntity>();
+        await foreach (var row in Tables.States.QueryAsync(LinkRows.KindFilter(LinkRows.Partition(linkId), prefix)))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
+    /// <summary>The link's webhook event rows.</summary>
+    public Task<List<TableEntity>> EventRowsAsync(string linkId) => StateRowsAsync(linkId, LinkRows.EventPrefix);
+
+    /// <summary>The event row of one idempotency key.</summary>
+    public Task<TableEntity?> KeyRowAsync(string linkId, string idempotencyKey) =>
+        Tables.States.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.Event(idempotencyKey));
+
+    /// <summary>Event rows of every link.</summary>
     public async Task<int> KeyRowCountAsync()
     {
         var count = 0;
-        await foreach (var row in Tables.WebhookKeys.QueryAsync())
+        await foreach (var row in Tables.States.QueryAsync(TableFilter.StartsWith("RowKey", LinkRows.EventPrefix)))
         {
             count++;
         }
