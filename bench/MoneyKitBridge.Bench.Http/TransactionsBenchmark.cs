@@ -76,8 +76,8 @@ internal static class TransactionsBenchmark
 
     /// <summary>
     /// Informational, not a target: what the storage under the bridge allows. The warm query reads the link's state
-    /// row (a point read in the links table, which holds the 10,000-transaction partition); the same point read in a
-    /// one-row table shows whether the storage's point-read cost depends on the table's size (it does on Azurite).
+    /// row (a point read in the <c>linkstates</c> table, at most once a second); the same point read in a one-row
+    /// table shows whether the storage's point-read cost depends on the table's size.
     /// </summary>
     private static async Task<LoadResult[]> StorageFloorAsync(BenchWorld world, BenchSettings settings)
     {
@@ -87,25 +87,25 @@ internal static class TransactionsBenchmark
         await probe.UpsertEntityAsync(new MoneyKitBridge.TableStorage.TableEntity("p", LinkRows.StateRow) { ["Version"] = 1 });
         var duration = TimeSpan.FromSeconds(3);
         var links = await LoadRunner.RunAsync(
-            "storage only: point read of the state row (links table)",
+            "storage only: point read of the state row (linkstates)",
             settings.Concurrency,
             duration,
             long.MaxValue,
-            async _ => await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
+            async _ => await world.Tables.States.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
         var twice = await LoadRunner.RunAsync(
             "storage only: 2 point reads of the state row (as a query)",
             settings.Concurrency,
             duration,
             long.MaxValue,
-            async _ => await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null
-                && await world.Tables.Links.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
+            async _ => await world.Tables.States.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null
+                && await world.Tables.States.GetEntityIfExistsAsync(partition, LinkRows.StateRow) is not null);
         var smallPartition = LinkRows.Partition(world.WebhookLinkIds[0]);
         var otherLink = await LoadRunner.RunAsync(
-            "storage only: state row of a link without data (links)",
+            "storage only: state row of a link without data",
             settings.Concurrency,
             duration,
             long.MaxValue,
-            async _ => await world.Tables.Links.GetEntityIfExistsAsync(smallPartition, LinkRows.StateRow) is not null);
+            async _ => await world.Tables.States.GetEntityIfExistsAsync(smallPartition, LinkRows.StateRow) is not null);
         var small = await LoadRunner.RunAsync(
             "storage only: point read in a one-row table",
             settings.Concurrency,
