@@ -234,7 +234,7 @@ public sealed class TableClient
                     yield return Page<TableEntity>.FromValues(values, token, response);
                 }
 
-                if (more && pending is null)
+                if (more && !readAhead)
                 {
                     pending = SendQueryAsync(filter, selectText, maxPerPage, nextPartition, nextRow, readAheadCancellation.Token);
                 }

@@ -128,10 +128,19 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
             SyncBlockedBy = changed ? null : current.SyncBlockedBy,
             Version = current.Version + 1,
         };
-        return state == MoneyKitLinkStates.Deleted
-            ? next with { DeletedAt = now, Cursor = null, LeaseOwner = null, LeaseUntil = null, SyncRequested = false }
-            : next;
+        return state == MoneyKitLinkStates.Deleted ? Tombstone(next, now) : next;
     }
+
+    /// <summary>The state row of a deleted link: reads answer 410, syncs stop, nothing resumes it.</summary>
+    private static LinkState Tombstone(LinkState current, DateTimeOffset now) => current with
+    {
+        State = MoneyKitLinkStates.Deleted,
+        DeletedAt = current.DeletedAt ?? now,
+        Cursor = null,
+        LeaseOwner = null,
+        LeaseUntil = null,
+        SyncRequested = false,
+    };
 
     /// <summary>
     /// What follows a stored state change: a deletion purges the link's data (idempotent); otherwise the refresh
@@ -143,7 +152,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         ArgumentNullException.ThrowIfNull(stored);
         if (stored.DeletedAt is not null)
         {
-            await MarkDeletedAndPurgeAsync(stored.LinkId, cancellationToken);
+            await PurgeAsync(stored, cancellationToken); // the stored row is the tombstone already
         }
         else if (stored.State != before.State || stored.SyncBlockedBy != before.SyncBlockedBy)
         {
@@ -164,24 +173,17 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
     private async Task MarkDeletedAndPurgeAsync(string linkId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var tombstone = await states.UpdateAsync(
-            linkId,
-            current => current with
-            {
-                State = MoneyKitLinkStates.Deleted,
-                DeletedAt = current.DeletedAt ?? now,
-                Cursor = null,
-                Version = current.Version + 1,
-                LeaseOwner = null,
-                LeaseUntil = null,
-                SyncRequested = false,
-            },
-            cancellationToken);
-        if (tombstone is null)
+        var tombstone = await states.UpdateAsync(linkId, current => Tombstone(current, now) with { Version = current.Version + 1 }, cancellationToken);
+        if (tombstone is not null)
         {
-            return;
+            await PurgeAsync(tombstone, cancellationToken);
         }
+    }
 
+    /// <summary>Deletes a tombstoned link's accounts and transactions (sync history stays), its user index row and refreshes its index row. Idempotent.</summary>
+    private async Task PurgeAsync(LinkState tombstone, CancellationToken cancellationToken)
+    {
+        var linkId = tombstone.LinkId;
         var partition = LinkRows.Partition(linkId);
         var rows = new List<string>();
         await foreach (var row in tables.Links.QueryAsync(TableFilter.Create($"PartitionKey eq {partition}"), select: ["PartitionKey"], cancellationToken: cancellationToken))

@@ -157,11 +157,6 @@ public sealed class WebhookProcessor : IAsyncDisposable
 
                 if (plan.Next is { } stored && plan.Before is { } before)
                 {
-                    if (stored.DeletedAt is not null)
-                    {
-                        hints.TryRemove(webhookEvent.LinkId, out _);
-                    }
-
                     await lifecycle.AfterStateStoredAsync(before, stored, cancellationToken);
                 }
 
