@@ -142,7 +142,6 @@ internal sealed class BenchWorld : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             // The bridge has no appsettings.json: without this ASP.NET Core logs two lines per request at Information.
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
-            ["Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("BENCH_BRIDGE_LOGLEVEL") ?? "Information",
         };
         if (bridge)
         {

@@ -88,6 +88,33 @@ public sealed record LinkState
         ETag = entity.ETag,
     };
 
+    /// <summary>
+    /// The write, conditional on <paramref name="before"/>'s ETag, that turns its row into this one: a merge of the
+    /// changed properties (a state change touches two or three of them, not the link object), or a replace when a
+    /// property is cleared (a merge cannot remove one).
+    /// </summary>
+    public TableTransactionAction WriteOver(LinkState before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var next = ToEntity();
+        var old = before.ToEntity();
+        if (old.Any(p => !next.ContainsKey(p.Key)))
+        {
+            return new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, before.ETag);
+        }
+
+        var changes = new TableEntity(next.PartitionKey, next.RowKey);
+        foreach (var (name, value) in next)
+        {
+            if (!Equals(old[name], value))
+            {
+                changes[name] = value;
+            }
+        }
+
+        return new TableTransactionAction(TableTransactionActionType.UpdateMerge, changes, before.ETag);
+    }
+
     /// <summary>The full row (replace semantics: absent values are removed).</summary>
     public TableEntity ToEntity()
     {

@@ -76,6 +76,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
 
     private const int MaxHints = 10_000;
     private const int LinkStripes = 1024;
+    private const int MaxEventsPerTransaction = 99; // plus the state row: the service's limit of 100 actions
 
     private readonly BridgeTables tables;
     private readonly LinkLifecycle lifecycle;
@@ -89,6 +90,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
     private readonly Dictionary<string, SyncSlot> syncs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<QueuedChange>> lanes = new(StringComparer.Ordinal);
     private readonly HashSet<Task> background = [];
 
     public WebhookProcessor(BridgeTables tables, LinkLifecycle lifecycle, LinkSyncEngine syncEngine, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookProcessor> logger)
@@ -111,8 +113,11 @@ public sealed class WebhookProcessor : IAsyncDisposable
         public Task Task { get; set; } = Task.CompletedTask;
     }
 
-    /// <summary>What an event does to the link, decided on one read of its state (and product row).</summary>
-    private sealed record Plan(WebhookOutcome Outcome, LinkState? Before, LinkState? Next, TableEntity? ProductRow, ETag ProductETag);
+    /// <summary>What an event other than a state change does: its outcome and, for a product refresh, the product's row.</summary>
+    private sealed record Plan(WebhookOutcome Outcome, TableEntity? ProductRow = null, ETag ProductETag = default);
+
+    /// <summary>A state change waiting on its link's lane.</summary>
+    private sealed record QueuedChange(Delivery Delivery, TaskCompletionSource<WebhookOutcome> Done);
 
     /// <summary>Processes one verified event (see the class summary). Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task<WebhookProcessingResult> ProcessAsync(MoneyKitWebhookEvent webhookEvent, string? deliveryToken, int? attempt, CancellationToken cancellationToken = default)
@@ -120,68 +125,245 @@ public sealed class WebhookProcessor : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(webhookEvent);
         var delivery = new Delivery(webhookEvent, WebhookLog.SafeToken(deliveryToken), attempt);
         var now = time.GetUtcNow();
-        // Events that rewrite a row of the link (state, product) are decided and committed one at a time per link in
-        // this process (a concurrent twin would only lose its ETag race and pay a re-read); other instances are still
-        // ordered by the ETags. Other events only insert their own row and run concurrently.
+        if (webhookEvent.WebhookEvent == MoneyKitWebhookEvent.LinkStateChanged)
+        {
+            var outcome = await EnqueueStateChangeAsync(delivery, cancellationToken);
+            return new WebhookProcessingResult(outcome, Task.CompletedTask);
+        }
+
+        // Product refreshes rewrite the product's row: one at a time per link in this process (a concurrent twin
+        // would only lose its ETag race and pay a re-read); other instances are still ordered by the ETags. Other
+        // events only insert their own row and run concurrently.
         SemaphoreSlim? stripe = null;
-        if (webhookEvent.WebhookEvent is MoneyKitWebhookEvent.LinkStateChanged or MoneyKitWebhookEvent.LinkProductRefresh)
+        if (webhookEvent.WebhookEvent == MoneyKitWebhookEvent.LinkProductRefresh)
         {
             stripe = linkStripes[(uint)StringComparer.Ordinal.GetHashCode(webhookEvent.LinkId) % LinkStripes];
             await stripe.WaitAsync(cancellationToken);
         }
 
-        var entered = stripe is not null;
         try
         {
             for (var round = 0; round < 20; round++)
             {
-                var state = await StateAsync(webhookEvent, fresh: round > 0, cancellationToken);
-                var plan = await PlanAsync(webhookEvent, state, now, cancellationToken);
+                var state = await StateAsync(webhookEvent.LinkId, fresh: true, cancellationToken);
+                var plan = await PlanAsync(webhookEvent, state, cancellationToken);
                 var committed = await CommitAsync(delivery, plan, now, cancellationToken);
                 if (committed is null)
                 {
-                    continue; // The state or product row changed since it was read: decide again on a fresh read.
+                    continue; // The product row changed since it was read: decide again.
                 }
 
-                if (entered)
-                {
-                    stripe!.Release();
-                    entered = false;
-                }
-
-                if (committed == WebhookOutcome.Duplicate)
-                {
-                    Log(delivery, WebhookOutcome.Duplicate);
-                    return new WebhookProcessingResult(WebhookOutcome.Duplicate, Task.CompletedTask);
-                }
-
-                if (plan.Next is { } stored && plan.Before is { } before)
-                {
-                    await lifecycle.AfterStateStoredAsync(before, stored, cancellationToken);
-                }
-
-                var work = plan.Outcome == WebhookOutcome.Applied && webhookEvent.WebhookEvent == MoneyKitWebhookEvent.TransactionsUpdatesAvailable
+                var work = committed == WebhookOutcome.Applied && webhookEvent.WebhookEvent == MoneyKitWebhookEvent.TransactionsUpdatesAvailable
                     ? ScheduleSync(webhookEvent.LinkId)
                     : Task.CompletedTask;
-                Log(delivery, plan.Outcome);
-                return new WebhookProcessingResult(plan.Outcome, work);
+                Log(delivery, committed.Value);
+                return new WebhookProcessingResult(committed.Value, work);
             }
 
-            throw new InvalidOperationException($"The state of link {webhookEvent.LinkId} kept changing while a webhook was applied.");
+            throw new InvalidOperationException($"The product row of link {webhookEvent.LinkId} kept changing while a webhook was applied.");
         }
         catch (Exception e) when (IsStorageFailure(e, cancellationToken))
         {
-            hints.TryRemove(webhookEvent.LinkId, out _);
             LogFailure(delivery, e);
             return new WebhookProcessingResult(WebhookOutcome.Failed, Task.CompletedTask);
         }
         finally
         {
-            if (entered)
+            stripe?.Release();
+        }
+    }
+
+    /// <summary>
+    /// Queues a state change on its link's lane and waits for its outcome. One lane runner per link commits the
+    /// queued events together: decided in arrival order on the state row, written as one entity group transaction
+    /// (each event's row plus the resulting state row). A burst for one link therefore costs one request instead of
+    /// a queue of them, and twins in the same burst are told apart before anything is written.
+    /// </summary>
+    private async Task<WebhookOutcome> EnqueueStateChangeAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        var waiting = new QueuedChange(delivery, new TaskCompletionSource<WebhookOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var linkId = delivery.Event.LinkId;
+        List<QueuedChange>? newLane = null;
+        lock (gate)
+        {
+            if (!lanes.TryGetValue(linkId, out var lane))
             {
-                stripe!.Release();
+                lanes[linkId] = lane = newLane = [];
+            }
+
+            lane.Add(waiting);
+        }
+
+        if (newLane is not null)
+        {
+            _ = Track(Task.Run(() => RunLaneAsync(linkId, newLane), CancellationToken.None));
+        }
+
+        var outcome = await waiting.Done.Task.WaitAsync(cancellationToken);
+        if (outcome != WebhookOutcome.Failed)
+        {
+            Log(delivery, outcome);
+        }
+
+        return outcome;
+    }
+
+    private async Task RunLaneAsync(string linkId, List<QueuedChange> lane)
+    {
+        while (true)
+        {
+            QueuedChange[] group;
+            lock (gate)
+            {
+                if (lane.Count == 0)
+                {
+                    lanes.Remove(linkId);
+                    return;
+                }
+
+                group = [.. lane.Take(MaxEventsPerTransaction)];
+                lane.RemoveRange(0, group.Length);
+            }
+
+            try
+            {
+                foreach (var (change, outcome) in await CommitStateChangesAsync(linkId, group))
+                {
+                    change.Done.TrySetResult(outcome);
+                }
+            }
+            catch (Exception e) when (IsStorageFailure(e, CancellationToken.None))
+            {
+                hints.TryRemove(linkId, out _);
+                foreach (var change in group)
+                {
+                    LogFailure(change.Delivery, e);
+                    change.Done.TrySetResult(WebhookOutcome.Failed);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Decides and commits a group of state changes of one link; returns each one's outcome. An event row that
+    /// already exists (a delivery committed before) makes its event a duplicate and the rest is decided again; a
+    /// state row changed since it was read is read again.
+    /// </summary>
+    private async Task<List<(QueuedChange Change, WebhookOutcome Outcome)>> CommitStateChangesAsync(string linkId, QueuedChange[] group)
+    {
+        var cancellationToken = stopping.Token;
+        var now = time.GetUtcNow();
+        var settled = new List<(QueuedChange, WebhookOutcome)>();
+        var remaining = group.ToList();
+        for (var round = 0; round < 20 && remaining.Count > 0; round++)
+        {
+            var before = await StateAsync(linkId, fresh: round > 0, cancellationToken);
+            var current = before;
+            var planned = new List<(QueuedChange Change, WebhookOutcome Outcome)>();
+            var actions = new List<TableTransactionAction>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var change in remaining)
+            {
+                var e = change.Delivery.Event;
+                if (!keys.Add(e.WebhookIdempotencyKey))
+                {
+                    planned.Add((change, WebhookOutcome.Duplicate)); // its twin in this group writes the row
+                    continue;
+                }
+
+                var outcome = Precheck(e, current) ?? (IsKnownState(e.State) ? WebhookOutcome.Stale : WebhookOutcome.UnknownState);
+                if (outcome == WebhookOutcome.Stale && LinkLifecycle.AfterStateChange(current!, e.State!, e.Error, e.WebhookTimestamp, now) is { } next)
+                {
+                    current = next;
+                    outcome = WebhookOutcome.Applied;
+                }
+
+                planned.Add((change, outcome));
+                actions.Add(new(TableTransactionActionType.Add, EventRow(change.Delivery, outcome, now)));
+            }
+
+            if (!ReferenceEquals(current, before))
+            {
+                actions.Add(current!.WriteOver(before!));
+            }
+
+            tables.StateCache.Invalidate(linkId);
+            IReadOnlyList<ETag> etags;
+            try
+            {
+                etags = actions.Count == 1
+                    ? [await tables.States.AddEntityAsync(actions[0].Entity, cancellationToken)]
+                    : await tables.States.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException x) when (x.Status == 409)
+            {
+                // An event row exists: that event was committed by an earlier delivery. Settle it and decide the rest again.
+                var rows = planned.Where(p => p.Outcome != WebhookOutcome.Duplicate).ToList();
+                var index = x is TableTransactionFailedException { FailedActionIndex: { } i } ? i : actions.Count == 1 ? 0 : (int?)null;
+                var committedBefore = index is { } at && at < rows.Count
+                    ? [rows[at].Change]
+                    : await ExistingAsync(linkId, rows.Select(r => r.Change), cancellationToken);
+                foreach (var change in committedBefore)
+                {
+                    settled.Add((change, WebhookOutcome.Duplicate));
+                    remaining.Remove(change);
+                }
+
+                continue;
+            }
+            catch (TableTransactionFailedException x) when (x.Status == 412)
+            {
+                hints.TryRemove(linkId, out _);
+                continue;
+            }
+            finally
+            {
+                tables.StateCache.Invalidate(linkId); // also drop a copy a concurrent reader cached mid-write
+            }
+
+            settled.AddRange(planned);
+            remaining.Clear();
+            if (!ReferenceEquals(current, before))
+            {
+                var stored = current! with { ETag = etags[^1] };
+                Remember(linkId, stored);
+                try
+                {
+                    await lifecycle.AfterStateStoredAsync(before!, stored, cancellationToken);
+                }
+                catch (Exception e) when (IsStorageFailure(e, CancellationToken.None))
+                {
+                    // The events are settled (their rows and the state are stored); the refresh index or the purge
+                    // of a deleted link's data is what failed. A disconnect through the API purges again.
+                    logger.LogWarning("Follow-up of a state change of link {LinkId} failed on storage ({Reason})", linkId, e.GetType().Name);
+                }
+            }
+        }
+
+        if (remaining.Count > 0)
+        {
+            throw new InvalidOperationException($"The state of link {linkId} kept changing while webhooks were applied.");
+        }
+
+        return settled;
+    }
+
+    private static bool IsKnownState(string? state) =>
+        state is MoneyKitLinkStates.Connecting or MoneyKitLinkStates.AwaitingTokenExchange or MoneyKitLinkStates.Connected or MoneyKitLinkStates.Deleted or MoneyKitLinkStates.Error;
+
+    /// <summary>Which of <paramref name="changes"/> already have their event row.</summary>
+    private async Task<List<QueuedChange>> ExistingAsync(string linkId, IEnumerable<QueuedChange> changes, CancellationToken cancellationToken)
+    {
+        var existing = new List<QueuedChange>();
+        foreach (var change in changes)
+        {
+            if (await tables.States.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.Event(change.Delivery.Event.WebhookIdempotencyKey), select: ["Outcome"], cancellationToken: cancellationToken) is not null)
+            {
+                existing.Add(change);
+            }
+        }
+
+        return existing;
     }
 
     /// <summary>Completes when every background sync started so far has finished (tests, shutdown).</summary>
@@ -244,18 +426,18 @@ public sealed class WebhookProcessor : IAsyncDisposable
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     /// <summary>
-    /// The link's state: a state change may start from the hint (its write is conditional on the hint's ETag, and an
-    /// older hint can only make an event look newer, never stale); other events and every retry read the row.
+    /// The link's state: state changes start from the hint (their write is conditional on the hint's ETag, and an
+    /// older hint can only make an event look newer, never stale); every retry and every other event reads the row.
     /// </summary>
-    private async Task<LinkState?> StateAsync(MoneyKitWebhookEvent e, bool fresh, CancellationToken cancellationToken)
+    private async Task<LinkState?> StateAsync(string linkId, bool fresh, CancellationToken cancellationToken)
     {
-        if (!fresh && e.WebhookEvent == MoneyKitWebhookEvent.LinkStateChanged && hints.TryGetValue(e.LinkId, out var hint))
+        if (!fresh && hints.TryGetValue(linkId, out var hint))
         {
             return hint;
         }
 
-        var state = await states.GetAsync(e.LinkId, cancellationToken);
-        Remember(e.LinkId, state);
+        var state = await states.GetAsync(linkId, cancellationToken);
+        Remember(linkId, state);
         return state;
     }
 
@@ -275,49 +457,24 @@ public sealed class WebhookProcessor : IAsyncDisposable
         hints[linkId] = state;
     }
 
-    private async Task<Plan> PlanAsync(MoneyKitWebhookEvent e, LinkState? state, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (state is null)
+    /// <summary>The outcome every event shares when the link is unknown, deleted or the event's major version is not 1; null otherwise.</summary>
+    private static WebhookOutcome? Precheck(MoneyKitWebhookEvent e, LinkState? state) =>
+        state is null ? WebhookOutcome.UnknownLink
+        : e.WebhookMajorVersion != 1 ? WebhookOutcome.UnsupportedVersion
+        : state.DeletedAt is not null ? WebhookOutcome.LinkDeleted
+        : null;
+
+    private async Task<Plan> PlanAsync(MoneyKitWebhookEvent e, LinkState? state, CancellationToken cancellationToken) =>
+        Precheck(e, state) is { } settled ? new Plan(settled)
+        : e.WebhookEvent switch
         {
-            return new Plan(WebhookOutcome.UnknownLink, null, null, null, default);
-        }
-
-        if (e.WebhookMajorVersion != 1)
-        {
-            return new Plan(WebhookOutcome.UnsupportedVersion, state, null, null, default);
-        }
-
-        if (state.DeletedAt is not null)
-        {
-            return new Plan(WebhookOutcome.LinkDeleted, state, null, null, default);
-        }
-
-        switch (e.WebhookEvent)
-        {
-            case MoneyKitWebhookEvent.LinkStateChanged:
-                if (e.State is not (MoneyKitLinkStates.Connecting or MoneyKitLinkStates.AwaitingTokenExchange or MoneyKitLinkStates.Connected or MoneyKitLinkStates.Deleted or MoneyKitLinkStates.Error))
-                {
-                    return new Plan(WebhookOutcome.UnknownState, state, null, null, default);
-                }
-
-                var next = LinkLifecycle.AfterStateChange(state, e.State, e.Error, e.WebhookTimestamp, now);
-                return next is null
-                    ? new Plan(WebhookOutcome.Stale, state, null, null, default)
-                    : new Plan(WebhookOutcome.Applied, state, next, null, default);
-
-            case MoneyKitWebhookEvent.LinkProductRefresh:
-                return await PlanProductRefreshAsync(e, state, cancellationToken);
-
-            case MoneyKitWebhookEvent.TransactionsUpdatesAvailable:
-                return new Plan(WebhookOutcome.Applied, state, null, null, default);
-
-            default:
-                return new Plan(WebhookOutcome.UnknownEvent, state, null, null, default);
-        }
-    }
+            MoneyKitWebhookEvent.LinkProductRefresh => await PlanProductRefreshAsync(e, cancellationToken),
+            MoneyKitWebhookEvent.TransactionsUpdatesAvailable => new Plan(WebhookOutcome.Applied),
+            _ => new Plan(WebhookOutcome.UnknownEvent),
+        };
 
     /// <summary>The product's row unless it already holds a newer refresh state (then stale).</summary>
-    private async Task<Plan> PlanProductRefreshAsync(MoneyKitWebhookEvent e, LinkState state, CancellationToken cancellationToken)
+    private async Task<Plan> PlanProductRefreshAsync(MoneyKitWebhookEvent e, CancellationToken cancellationToken)
     {
         var partition = LinkRows.Partition(e.LinkId);
         var row = ProductRowPrefix + TableKey.Encode(e.Product ?? string.Empty);
@@ -326,7 +483,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
         if (current?.GetDateTimeOffset("StateChangedAt") is { } seen
             && (seen > changedAt || (seen == changedAt && Rank(current.GetString("State")) >= Rank(e.State))))
         {
-            return new Plan(WebhookOutcome.Stale, state, null, null, default);
+            return new Plan(WebhookOutcome.Stale);
         }
 
         var next = new TableEntity(partition, row)
@@ -338,7 +495,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
             ["WebhookTimestamp"] = e.WebhookTimestamp,
             ["IdempotencyKey"] = e.WebhookIdempotencyKey,
         };
-        return new Plan(WebhookOutcome.Applied, state, null, next, current?.ETag ?? default);
+        return new Plan(WebhookOutcome.Applied, next, current?.ETag ?? default);
     }
 
     /// <summary>Orders refresh states of one instant: pending, in_progress, then a final state.</summary>
@@ -350,13 +507,46 @@ public sealed class WebhookProcessor : IAsyncDisposable
     };
 
     /// <summary>
-    /// Writes the event row and the plan's effect in one transaction. Returns the plan's outcome when committed,
-    /// <see cref="WebhookOutcome.Duplicate"/> when the event row existed, null when a row the plan was based on changed.
+    /// Writes the event row and, for a product refresh, the product's row in one transaction. Returns the plan's
+    /// outcome when committed, <see cref="WebhookOutcome.Duplicate"/> when the event row existed, null when the
+    /// product row changed since it was read.
     /// </summary>
     private async Task<WebhookOutcome?> CommitAsync(Delivery delivery, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var eventRow = EventRow(delivery, plan.Outcome, now);
+        try
+        {
+            if (plan.ProductRow is not { } product)
+            {
+                await tables.States.AddEntityAsync(eventRow, cancellationToken);
+                return plan.Outcome;
+            }
+
+            await tables.States.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.Add, eventRow),
+                    plan.ProductETag == default
+                        ? new(TableTransactionActionType.Add, product)
+                        : new(TableTransactionActionType.UpdateReplace, product, plan.ProductETag),
+                ],
+                cancellationToken);
+            return plan.Outcome;
+        }
+        catch (RequestFailedException x) when (x.Status == 409 && x is not TableTransactionFailedException { FailedActionIndex: not 0 })
+        {
+            return WebhookOutcome.Duplicate;
+        }
+        catch (TableTransactionFailedException x) when (x.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The event's row in its link's <c>linkstates</c> partition: deduplication record and event history.</summary>
+    private static TableEntity EventRow(Delivery delivery, WebhookOutcome outcome, DateTimeOffset receivedAt)
+    {
         var e = delivery.Event;
-        var eventRow = new TableEntity(LinkRows.Partition(e.LinkId), LinkRows.Event(e.WebhookIdempotencyKey))
+        return new TableEntity(LinkRows.Partition(e.LinkId), LinkRows.Event(e.WebhookIdempotencyKey))
         {
             ["Event"] = e.WebhookEvent,
             ["LinkId"] = e.LinkId,
@@ -365,65 +555,12 @@ public sealed class WebhookProcessor : IAsyncDisposable
             ["IdempotencyKey"] = e.WebhookIdempotencyKey,
             ["DeliveryToken"] = delivery.Token,
             ["Attempt"] = delivery.Attempt ?? 0,
-            ["Outcome"] = WebhookLog.Name(plan.Outcome),
-            ["ReceivedAt"] = now,
+            ["Outcome"] = WebhookLog.Name(outcome),
+            ["ReceivedAt"] = receivedAt,
             ["State"] = e.State,
             ["ErrorCode"] = e.Error,
             ["Product"] = e.Product,
         };
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, eventRow) };
-        if (plan.Next is { } next)
-        {
-            actions.Add(new(TableTransactionActionType.UpdateReplace, next.ToEntity(), plan.Before!.ETag == default ? ETag.All : plan.Before.ETag));
-        }
-
-        if (plan.ProductRow is { } product)
-        {
-            actions.Add(plan.ProductETag == default
-                ? new(TableTransactionActionType.Add, product)
-                : new(TableTransactionActionType.UpdateReplace, product, plan.ProductETag));
-        }
-
-        if (actions.Count == 1)
-        {
-            try
-            {
-                await tables.States.AddEntityAsync(eventRow, cancellationToken);
-                return plan.Outcome;
-            }
-            catch (RequestFailedException x) when (x.Status == 409)
-            {
-                return WebhookOutcome.Duplicate;
-            }
-        }
-
-        IReadOnlyList<ETag> etags;
-        tables.StateCache.Invalidate(e.LinkId);
-        try
-        {
-            etags = await tables.States.SubmitTransactionAsync(actions, cancellationToken);
-        }
-        catch (TableTransactionFailedException x) when (x.Status is 409 or 412)
-        {
-            hints.TryRemove(e.LinkId, out _);
-            if (x.FailedActionIndex == 0 || (x.FailedActionIndex is null && await tables.States.GetEntityIfExistsAsync(eventRow.PartitionKey, eventRow.RowKey, select: ["Outcome"], cancellationToken: cancellationToken) is not null))
-            {
-                return WebhookOutcome.Duplicate;
-            }
-
-            return null;
-        }
-        finally
-        {
-            tables.StateCache.Invalidate(e.LinkId); // also drop a copy a concurrent reader cached mid-write
-        }
-
-        if (plan.Next is { } written)
-        {
-            Remember(e.LinkId, written with { ETag = etags[1] });
-        }
-
-        return plan.Outcome;
     }
 
     /// <summary>
@@ -515,8 +652,14 @@ public sealed class WebhookProcessor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Routine outcomes (applied, stale, duplicate) at Debug: every delivery's token, attempt and outcome is stored in
+    /// its event row already, and at MoneyKit's volumes a line each is log cost without information. Outcomes that
+    /// deserve a look (unknown link, event, state or version; deleted link) at Information.
+    /// </summary>
     private void Log(Delivery delivery, WebhookOutcome outcome) =>
-        logger.LogInformation(
+        logger.Log(
+            outcome is WebhookOutcome.Applied or WebhookOutcome.Stale or WebhookOutcome.Duplicate ? LogLevel.Debug : LogLevel.Information,
             "Webhook {Event} for link {LinkId}: delivery {DeliveryToken} attempt {Attempt} -> {Outcome}",
             delivery.Event.WebhookEvent, delivery.Event.LinkId, delivery.Token, delivery.Attempt, WebhookLog.Name(outcome));
 

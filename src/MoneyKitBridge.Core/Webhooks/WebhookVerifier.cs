@@ -92,7 +92,7 @@ public sealed class WebhookVerifier
             return Unauthorized(WebhookErrorCodes.KeysUnavailable, "MoneyKit's webhook keys could not be fetched; retry later.");
         }
 
-        if (!VerifySignature(key, token))
+        if (!VerifySignature(token.Kid, key, token))
         {
             return Unauthorized(WebhookErrorCodes.InvalidSignature, "The signature does not verify.");
         }
@@ -221,13 +221,31 @@ public sealed class WebhookVerifier
         return true;
     }
 
-    private static bool VerifySignature(ECParameters key, Jws token)
+    /// <summary>
+    /// Importing a key costs twice the verification itself, so each thread keeps the key objects it made, per
+    /// <c>kid</c>, for as long as the key set holds the same key (a refetch that changes the key makes a new one).
+    /// </summary>
+    [ThreadStatic]
+    private static Dictionary<string, (byte[] X, ECDsa Key)>? threadKeys;
+
+    private static bool VerifySignature(string kid, ECParameters key, Jws token)
     {
         try
         {
-            using var ecdsa = ECDsa.Create(key);
+            var keys = threadKeys ??= new Dictionary<string, (byte[] X, ECDsa Key)>(StringComparer.Ordinal);
+            if (!keys.TryGetValue(kid, out var cached) || !ReferenceEquals(cached.X, key.Q.X))
+            {
+                if (keys.Count >= 16)
+                {
+                    keys.Clear(); // MoneyKit publishes a handful of keys; anything beyond is rotation history
+                }
+
+                cached = (key.Q.X!, ECDsa.Create(key));
+                keys[kid] = cached;
+            }
+
             var input = Encoding.ASCII.GetBytes(token.SigningInput);
-            return ecdsa.VerifyData(input, token.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return cached.Key.VerifyData(input, token.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
         catch (CryptographicException)
         {

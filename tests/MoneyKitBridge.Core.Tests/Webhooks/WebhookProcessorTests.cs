@@ -77,6 +77,33 @@ public sealed class WebhookProcessorTests
     }
 
     [Fact]
+    public async Task A_redelivered_event_arriving_with_new_ones_is_a_duplicate_and_the_new_ones_still_apply()
+    {
+        await using var bed = await WebhookTestBed.StartAsync();
+        var linkId = await bed.CreateLinkAsync();
+        var at = bed.Clock.GetUtcNow();
+        var first = Event(linkId, "first", at.AddSeconds(1), state: "error", error: "auth_expired");
+        Assert.Equal(WebhookOutcome.Applied, (await bed.Processor.ProcessAsync(first, "dlv_1", 1)).Outcome);
+        var initial = await bed.States.GetAsync(linkId);
+
+        var burst = new[] { first }
+            .Concat(Enumerable.Range(2, 6).Select(i => Event(linkId, $"next-{i}", at.AddSeconds(i), state: i % 2 == 0 ? "connected" : "error", error: i % 2 == 0 ? null : "institution_error")))
+            .Append(first)
+            .ToList();
+        var results = await Task.WhenAll(burst.Select((e, i) => bed.Processor.ProcessAsync(e, $"dlv_burst_{i}", 2)));
+
+        Assert.Equal(WebhookOutcome.Duplicate, results[0].Outcome);
+        Assert.Equal(WebhookOutcome.Duplicate, results[^1].Outcome);
+        Assert.All(results[1..^1], r => Assert.Contains(r.Outcome, new[] { WebhookOutcome.Applied, WebhookOutcome.Stale }));
+        var state = await bed.States.GetAsync(linkId);
+        Assert.Equal(("error", "institution_error", at.AddSeconds(7)), (state!.State, state.ErrorCode, state.StateChangedAt));
+        Assert.Equal(initial!.Version + results.Count(r => r.Outcome == WebhookOutcome.Applied), state.Version);
+        var rows = await bed.EventRowsAsync(linkId);
+        Assert.Equal(7, rows.Count);
+        Assert.Equal("dlv_1", rows.Single(r => r.GetString("IdempotencyKey") == "first").GetString("DeliveryToken"));
+    }
+
+    [Fact]
     public async Task A_state_row_changed_by_another_writer_since_the_last_event_is_read_again_and_kept()
     {
         await using var bed = await WebhookTestBed.StartAsync();
