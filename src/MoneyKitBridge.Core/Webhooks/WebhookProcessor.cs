@@ -57,17 +57,20 @@ public sealed record WebhookProcessingResult(WebhookOutcome Outcome, Task Backgr
 /// <list type="number">
 /// <item>the event row, keyed by <c>webhook_idempotency_key</c> and inserted only if absent, so a second delivery of
 /// the same event (concurrent or later) is a <see cref="WebhookOutcome.Duplicate"/> and changes nothing;</item>
-/// <item>in the same entity group transaction, the event's effect: <c>link.state_changed</c> replaces the state row
+/// <item>in the same entity group transaction, the event's effect: <c>link.state_changed</c> rewrites the state row
 /// (If-Match on its ETag; an older <c>webhook_timestamp</c> never overwrites a newer one; <c>deleted</c> is a
 /// tombstone at once), <c>link.product_refresh</c> the product's row (newest wins);</item>
 /// <item>after the commit: a deletion purges the link's data, a state or block change updates the refresh index,
 /// <c>transactions.updates_available</c> starts a coalesced background sync.</item>
 /// </list>
 /// A crash or a storage failure before the commit leaves nothing behind (MoneyKit's retry processes the event);
-/// after it, the event is settled. State rows this processor wrote or read are kept as hints, checked by the
-/// ETag of the write, so a run of events for one link costs one request each. Event rows are kept for
+/// after it, the event is settled. State changes of one link wait on the link's lane in this process and are
+/// committed together (all queued events' rows and the resulting state row in one transaction), so a burst for one
+/// link costs one request, not a queue of them; other instances are ordered by the state row's ETag. State rows
+/// this processor wrote or read are kept as hints, checked by that ETag, so a steady stream costs one request per
+/// event. Event rows are kept for
 /// <see cref="WebhookOptions.DedupeRetention"/> (the link's recent-event history) and purged by the timer.
-/// Logs carry the delivery token, attempt, event type, link id and outcome only.
+/// Logs carry the delivery token, attempt, event type, link id and outcome only (routine outcomes at Debug).
 /// </summary>
 public sealed class WebhookProcessor : IAsyncDisposable
 {
