@@ -1,10 +1,7 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
+using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
 
 namespace MoneyKitBridge.Functions.Auth;
@@ -36,26 +33,15 @@ public static class AuthEndpoints
         ClientRateLimiter limiter)
     {
         var cancellationToken = context.RequestAborted;
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            return ApiErrorResults.Create(StatusCodes.Status413PayloadTooLarge, ApiErrorCodes.PayloadTooLarge, "The token request is too large.");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        var (request, error) = await ReadBodyAsync(context.Request, cancellationToken);
+        var (request, error) = await ReadBodyAsync(context);
         if (error is not null)
         {
             return error;
         }
 
-        var basic = ReadBasicCredentials(context.Request, out var basicMalformed);
-        if (basicMalformed)
+        if (!BasicCredentials.TryRead(context.Request, out var basic, out var basicProblem))
         {
-            return Unauthorized("The HTTP Basic credentials are malformed.");
+            return Unauthorized(basicProblem);
         }
 
         if (basic is not null && (request.ClientSecret is not null || request.ClientId is not null))
@@ -70,7 +56,7 @@ public static class AuthEndpoints
                 StatusCodes.Status422UnprocessableEntity, ApiErrorCodes.ValidationFailed, "grant_type must be 'client_credentials'.");
         }
 
-        var (clientId, clientSecret) = basic ?? (request.ClientId, request.ClientSecret);
+        var (clientId, clientSecret) = basic is null ? (request.ClientId, request.ClientSecret) : (basic.ClientId, basic.ClientSecret);
         if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret))
         {
             return Unauthorized("client_id and client_secret are required (in the body or with HTTP Basic).");
@@ -100,29 +86,26 @@ public static class AuthEndpoints
         return TypedResults.Json(response, AuthJsonContext.Default.TokenResponse);
     }
 
-    private static async Task<(TokenRequest Request, IResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The token request from a form or JSON body (or none, for HTTP Basic alone), through the shared body readers.</summary>
+    private static async Task<(TokenRequest Request, IResult? Error)> ReadBodyAsync(HttpContext context)
     {
         var empty = new TokenRequest(null, null, null, null);
-        if (request.HasFormContentType)
+        var request = context.Request;
+        if (request.ContentType is { } contentType && RequestMediaType.IsForm(contentType))
         {
-            var form = await request.ReadFormAsync(cancellationToken);
-            return (new TokenRequest(Single(form, "grant_type"), Single(form, "client_id"), Single(form, "client_secret"), Single(form, "scope")), null);
+            var (form, formError) = await RequestForm.ReadAsync(context, MaxBodyBytes);
+            return form is null
+                ? (empty, formError)
+                : (new TokenRequest(RequestForm.OneValue(form, "grant_type"), RequestForm.OneValue(form, "client_id"), RequestForm.OneValue(form, "client_secret"), RequestForm.OneValue(form, "scope")), null);
         }
 
-        if (request.HasJsonContentType())
+        if (request.ContentType is { } json && RequestMediaType.IsJson(json))
         {
-            try
-            {
-                var body = await JsonSerializer.DeserializeAsync(request.Body, AuthJsonContext.Default.TokenRequest, cancellationToken);
-                return (body ?? empty, null);
-            }
-            catch (JsonException)
-            {
-                return (empty, ApiErrorResults.Create(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest, "The body is not valid JSON."));
-            }
+            var (body, jsonError) = await RequestBody.ReadAsync(context, AuthJsonContext.Default.TokenRequest, MaxBodyBytes);
+            return (body ?? empty, jsonError);
         }
 
-        if (request.ContentLength is null or 0 && string.IsNullOrEmpty(request.ContentType))
+        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0 && string.IsNullOrEmpty(request.ContentType))
         {
             return (empty, null);
         }
@@ -132,49 +115,6 @@ public static class AuthEndpoints
             ApiErrorCodes.UnsupportedMediaType,
             "Send application/x-www-form-urlencoded or application/json."));
     }
-
-    private static (string ClientId, string ClientSecret)? ReadBasicCredentials(HttpRequest request, out bool malformed)
-    {
-        malformed = false;
-        var header = request.Headers[HeaderNames.Authorization];
-        if (header.Count == 0)
-        {
-            return null;
-        }
-
-        if (header.Count > 1 || header[0] is not { } value || !value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            malformed = true;
-            return null;
-        }
-
-        var encoded = value["Basic ".Length..].Trim();
-        var bytes = new byte[encoded.Length];
-        string decoded;
-        try
-        {
-            decoded = Convert.TryFromBase64String(encoded, bytes, out var length)
-                ? new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length)
-                : "";
-        }
-        catch (DecoderFallbackException)
-        {
-            decoded = "";
-        }
-
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            malformed = true;
-            return null;
-        }
-
-        // RFC 6749 §2.3.1: both parts are form-url-encoded before Basic encoding.
-        return (Uri.UnescapeDataString(decoded[..colon]), Uri.UnescapeDataString(decoded[(colon + 1)..]));
-    }
-
-    private static string? Single(IFormCollection form, string key) =>
-        form.TryGetValue(key, out var values) && values.Count == 1 ? values[0] : null;
 
     private static IResult Unauthorized(string message) =>
         ApiErrorResults.Create(StatusCodes.Status401Unauthorized, ApiErrorCodes.Unauthorized, message);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -21,6 +22,8 @@ public static class ErrorHandling
         {
             ExceptionHandler = HandleExceptionAsync,
             StatusCodeSelector = StatusFor,
+            // Client input is not an application error: no error log (whose exception text could echo the input).
+            SuppressDiagnosticsCallback = context => StatusFor(context.Exception) < StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
         return app;
@@ -30,6 +33,8 @@ public static class ErrorHandling
     {
         BadHttpRequestException bad => bad.StatusCode,
         JsonException => StatusCodes.Status400BadRequest,
+        // Backstop for readers that bypass RequestBody/RequestForm: malformed form, multipart, charset or bytes.
+        InvalidDataException or DecoderFallbackException => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,7 +20,7 @@ public static class CustomHandlerHosting
     /// <summary>The variable through which the Functions host passes the handler's port.</summary>
     public const string PortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
 
-    /// <summary>Creates the builder with the binding rules above, <see cref="TimeProvider"/> and the response headers.</summary>
+    /// <summary>Creates the builder with the binding rules above, <see cref="TimeProvider"/> and credential-free logging.</summary>
     /// <exception cref="BridgeConfigurationException">The port variable is set but not a TCP port.</exception>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
@@ -34,7 +35,18 @@ public static class CustomHandlerHosting
         }
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        Logging.RedactingLoggerFactory.AddTo(builder.Services);
         return builder;
+    }
+
+    /// <summary>
+    /// Whether the app runs under the Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set, as configuration or
+    /// environment variable). Only then are timer functions reachable over HTTP.
+    /// </summary>
+    public static bool IsCustomHandler(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[PortVariable]);
     }
 
     /// <summary>

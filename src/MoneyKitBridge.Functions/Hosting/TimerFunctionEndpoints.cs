@@ -1,10 +1,10 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
 using NCrontab;
 
@@ -12,7 +12,8 @@ namespace MoneyKitBridge.Functions.Hosting;
 
 /// <summary>
 /// Timer functions: the Functions host invokes them as <c>POST /{Name}</c> with a <see cref="TimerInvocation"/>
-/// envelope; standalone, <see cref="TimerScheduler"/> fires the same job from its schedule.
+/// envelope, on the loopback port only it can reach; standalone, <see cref="TimerScheduler"/> fires the same job from
+/// its schedule and the route is not mapped at all, so no caller can start a job.
 /// </summary>
 public static class TimerFunctionEndpoints
 {
@@ -32,8 +33,9 @@ public static class TimerFunctionEndpoints
     /// Maps timer function <paramref name="name"/>. Its schedule is setting <c>{name}__Schedule</c> or
     /// <paramref name="defaultSchedule"/> (6-field NCRONTAB with seconds, e.g. <c>0 */15 * * * *</c>).
     /// </summary>
+    /// <returns>The route the host invokes, or <see langword="null"/> standalone (no route: only the schedule fires it).</returns>
     /// <exception cref="BridgeConfigurationException">The schedule is not a valid 6-field NCRONTAB expression.</exception>
-    public static RouteHandlerBuilder MapTimerFunction(
+    public static RouteHandlerBuilder? MapTimerFunction(
         this IEndpointRouteBuilder endpoints,
         string name,
         string defaultSchedule,
@@ -50,6 +52,10 @@ public static class TimerFunctionEndpoints
                 $"{name}__Schedule must be a 6-field NCRONTAB expression with seconds, e.g. '0 */15 * * * *' (got '{expression}').");
         var function = new TimerFunction(name, schedule, job);
         endpoints.ServiceProvider.GetRequiredService<TimerFunctionRegistry>().Add(function);
+        if (!CustomHandlerHosting.IsCustomHandler(configuration))
+        {
+            return null;
+        }
 
         return endpoints.MapPost("/" + name, (HttpContext context, TimerJobRunner runner) => InvokeAsync(context, runner, function))
             .WithName(name)
@@ -58,19 +64,10 @@ public static class TimerFunctionEndpoints
 
     private static async Task<IResult> InvokeAsync(HttpContext context, TimerJobRunner runner, TimerFunction function)
     {
-        if (context.Request.ContentLength > MaxEnvelopeBytes)
+        var (invocation, error) = await RequestBody.ReadAsync(context, HostingJsonContext.Default.TimerInvocation, MaxEnvelopeBytes);
+        if (error is not null)
         {
-            return ApiErrorResults.Create(StatusCodes.Status413PayloadTooLarge, ApiErrorCodes.PayloadTooLarge, "The timer envelope is too large.");
-        }
-
-        TimerInvocation? invocation;
-        try
-        {
-            invocation = await JsonSerializer.DeserializeAsync(context.Request.Body, HostingJsonContext.Default.TimerInvocation, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return ApiErrorResults.Create(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest, "The timer envelope is not valid JSON.");
+            return error;
         }
 
         if (invocation?.Data is null)

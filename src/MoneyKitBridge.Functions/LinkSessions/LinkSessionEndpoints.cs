@@ -37,25 +37,10 @@ public static class LinkSessionEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, MoneyKitClient moneyKit, MoneyKitBridge.Core.Queries.LinkSnapshotReader reader, IOptions<BridgeLinkOptions> options)
     {
-        var (bytes, error) = await RequestBody.ReadBytesAsync(context);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        JsonObject? body;
-        try
-        {
-            body = bytes.Length == 0 ? null : JsonNode.Parse(bytes) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
+        var (body, error) = await RequestBody.ReadObjectAsync(context);
         if (body is null)
         {
-            return ApiErrorResults.Create(StatusCodes.Status400BadRequest, ApiErrorCodes.BadRequest, "The request body must be a JSON object.");
+            return error ?? RequestErrors.NotJson("The request body must be a JSON object.");
         }
 
         var userId = (body["customer_user"] as JsonObject)?["id"] is JsonValue id && id.TryGetValue<string>(out var text) ? text : null;

@@ -84,10 +84,10 @@ public sealed class FunctionRoutesTests
         ];
     }
 
-    /// <summary>The app's routes as the test server built them, without the readiness probe <c>GET /</c>.</summary>
+    /// <summary>The app's routes as the test server built them under the custom handler, without the readiness probe <c>GET /</c>.</summary>
     private static List<FunctionRoute> AppRoutes(bool keepTestEndpoints)
     {
-        using var factory = new BridgeAppFactory(configureServices: services =>
+        using var factory = new BridgeAppFactory(new Dictionary<string, string?> { [MoneyKitBridge.Functions.Hosting.CustomHandlerHosting.PortVariable] = "7071" }, services =>
         {
             if (!keepTestEndpoints)
             {

@@ -2,13 +2,15 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MoneyKitBridge.Functions.Errors;
+using MoneyKitBridge.Functions.Hosting;
 
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
 [Collection(nameof(TimerEnvelopeTests))]
 public sealed class TimerEnvelopeTests : IDisposable
 {
-    private readonly BridgeAppFactory factory = new();
+    // The host's invocation path exists only under the custom handler (the host sets the port variable).
+    private readonly BridgeAppFactory factory = new(new Dictionary<string, string?> { [CustomHandlerHosting.PortVariable] = "7071" });
     private readonly HttpClient client;
 
     public TimerEnvelopeTests()
