@@ -53,6 +53,11 @@ public static class RequestBody
             return Task.FromResult<(byte[], IResult?)>(([], RequestErrors.UnsupportedMediaType("The request body must be application/json.")));
         }
 
+        if (context.Request.ContentType is { } declared && !RequestMediaType.HasUtf8Charset(declared))
+        {
+            return Task.FromResult<(byte[], IResult?)>(([], RequestErrors.Malformed("The request body must be encoded as UTF-8.", "header", "content-type")));
+        }
+
         return ReadRawAsync(context, maxBytes);
     }
 

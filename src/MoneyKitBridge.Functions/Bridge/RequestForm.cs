@@ -25,6 +25,11 @@ public static class RequestForm
             return (null, RequestErrors.UnsupportedMediaType("The request body must be application/x-www-form-urlencoded."));
         }
 
+        if (!RequestMediaType.HasUtf8Charset(contentType))
+        {
+            return (null, RequestErrors.Malformed("The form body must be encoded as UTF-8.", "header", "content-type"));
+        }
+
         var (bytes, error) = await RequestBody.ReadRawAsync(context, maxBytes);
         if (error is not null)
         {
