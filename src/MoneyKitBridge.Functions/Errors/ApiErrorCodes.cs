@@ -33,6 +33,12 @@ public static class ApiErrorCodes
     /// <summary>The request's content type is not accepted by the route.</summary>
     public const string UnsupportedMediaType = "api_error.request.unsupported_media_type";
 
+    /// <summary>The request target (path and query) is longer than allowed.</summary>
+    public const string UriTooLong = "api_error.request.uri_too_long";
+
+    /// <summary>The request headers are larger than allowed.</summary>
+    public const string HeadersTooLarge = "api_error.request.headers_too_large";
+
     /// <summary>An unexpected failure inside the bridge.</summary>
     public const string InternalServerError = "api_error.internal_server_error";
 }

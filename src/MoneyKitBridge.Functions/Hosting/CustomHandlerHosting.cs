@@ -34,6 +34,8 @@ public static class CustomHandlerHosting
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, customHandlerPort));
         }
 
+        builder.WebHost.ConfigureKestrel(RequestLimitsMiddleware.ConfigureKestrel);
+
         builder.Services.TryAddSingleton(TimeProvider.System);
         Logging.RedactingLoggerFactory.AddTo(builder.Services);
         return builder;
@@ -66,11 +68,12 @@ public static class CustomHandlerHosting
                 $"{PortVariable} must be a TCP port number between 1 and 65535 (got '{Truncate(value)}').");
     }
 
-    /// <summary>Adds the response headers, error handling and routing, in that order.</summary>
+    /// <summary>Adds the response headers, request limits, error handling and routing, in that order.</summary>
     public static WebApplication UseBridgeHosting(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<ResponseHeadersMiddleware>();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         Errors.ErrorHandling.UseBridgeErrorHandling(app);
         app.UseRouting();
         return app;

@@ -38,7 +38,7 @@ public static partial class LogRedactor
     [GeneratedRegex("""(?<=[?&])(?<name>[^=&\s"'<>#?]{0,256})=(?<value>[^&\s"'<>#]*)""", RegexOptions.CultureInvariant)]
     private static partial Regex QueryPair();
 
-    [GeneratedRegex("""\b(?<scheme>Bearer|Basic|Digest|Negotiate|NTLM|Token|ApiKey|SharedKey|SharedKeyLite)\s+(?!\[redacted\])[^\s,;"']+""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("""(?<=^|[\s'":=(\[])(?<scheme>Bearer|Basic|Digest|Negotiate|NTLM|Token|ApiKey|SharedKey|SharedKeyLite)\s+(?!\[redacted\])[^\s,;"']+""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AuthScheme();
 
     [GeneratedRegex("""eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*""", RegexOptions.CultureInvariant)]

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text;
 using MoneyKitBridge.Functions.Errors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MoneyKitBridge.Functions.Tests.Api;
+using MoneyKitBridge.Functions.Tests.Logging;
 
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
@@ -14,11 +17,13 @@ public sealed class StandaloneTimerTests : IDisposable
 {
     private const string Envelope = """{"Data":{"timer":{"IsPastDue":true}},"Metadata":{"sys":{"MethodName":"RefreshStaleLinks"}}}""";
 
-    private readonly BridgeAppFactory factory = new(new Dictionary<string, string?> { ["Standalone:RunTimer"] = "true" });
+    private readonly LogCapture logs = new();
+    private readonly BridgeAppFactory factory;
     private readonly HttpClient client;
 
     public StandaloneTimerTests()
     {
+        factory = new(new Dictionary<string, string?> { ["Standalone:RunTimer"] = "true" }, services => services.AddSingleton<ILoggerProvider>(logs));
         client = factory.CreateClient();
         lock (TestEndpoints.TimerRuns)
         {
@@ -55,15 +60,16 @@ public sealed class StandaloneTimerTests : IDisposable
     [Fact]
     public void The_schedule_still_fires_the_job()
     {
-        // Both timers (RefreshStaleLinks, the test timer) arm their first occurrence on the test clock.
-        Assert.True(SpinWait.SpinUntil(() => factory.Clock.PendingTimers >= 2, TimeSpan.FromSeconds(30)), "the scheduler never armed its timers");
+        bool Ran() => logs.Entries.Any(l => l.Contains("RefreshStaleLinks: completed", StringComparison.Ordinal));
 
-        factory.Clock.Advance(TimeSpan.FromHours(1));
-
-        Assert.True(SpinWait.SpinUntil(() => { lock (TestEndpoints.TimerRuns) { return TestEndpoints.TimerRuns.Count > 0; } }, TimeSpan.FromSeconds(30)), "the scheduled job never ran");
-        lock (TestEndpoints.TimerRuns)
+        // Advance the test clock one schedule period at a time until the scheduler (armed on its own task) fires.
+        for (var attempt = 0; attempt < 30 && !Ran(); attempt++)
         {
-            Assert.Equal(TestEndpoints.TimerName, TestEndpoints.TimerRuns[0].FunctionName);
+            SpinWait.SpinUntil(() => factory.Clock.PendingTimers >= 1, TimeSpan.FromSeconds(5));
+            factory.Clock.Advance(TimeSpan.FromMinutes(15));
+            SpinWait.SpinUntil(Ran, TimeSpan.FromSeconds(1));
         }
+
+        Assert.True(Ran(), "the scheduled RefreshStaleLinks never ran");
     }
 }
