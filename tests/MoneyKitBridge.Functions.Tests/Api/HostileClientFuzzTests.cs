@@ -20,6 +20,7 @@ public sealed class HostileClientFuzzTests(HostileClientFixture fixture, ITestOu
         var generator = new HostileRequestGenerator(Seed, fixture.LinkId, "hostile-client-user", fixture.AdminToken, fixture.ReaderToken);
         var requests = Enumerable.Range(0, RequestCount).Select(_ => generator.Next()).ToList();
         var before = await SettledSnapshotAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var statuses = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentQueue<string>();
@@ -37,13 +38,14 @@ public sealed class HostileClientFuzzTests(HostileClientFixture fixture, ITestOu
             }
         });
 
+        var elapsed = clock.Elapsed;
         var after = await SettledSnapshotAsync();
         var changes = StorageSnapshot.Differences(before, after);
         var logs = fixture.Logs.Entries.ToList();
         var credentialHits = logs.Where(l => l.Contains(HostileRequest.CanaryPrefix, StringComparison.Ordinal)
             || l.Contains(fixture.AdminToken, StringComparison.Ordinal) || l.Contains(fixture.ReaderToken, StringComparison.Ordinal)).ToList();
 
-        output.WriteLine($"fuzz seed={Seed} requests={requests.Count} canaries={generator.Canaries.Count} log_entries={logs.Count}");
+        output.WriteLine($"fuzz seed={Seed} requests={requests.Count} in {elapsed.TotalSeconds:0.0} s, canaries={generator.Canaries.Count} log_entries={logs.Count}");
         output.WriteLine($"fuzz 5xx={serverErrors} non_moneykit_4xx={unshaped} state_changes={changes.Count} credential_hits={credentialHits.Count}");
         output.WriteLine("fuzz statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
         Assert.True(failures.IsEmpty, $"{failures.Count} bad answers, e.g.:\n" + string.Join("\n", failures.Take(10)));
