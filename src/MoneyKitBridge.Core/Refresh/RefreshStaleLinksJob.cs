@@ -14,7 +14,8 @@ public sealed record RefreshRunResult(int Due, int Refreshed, int RateLimited, i
 /// <summary>
 /// The <c>RefreshStaleLinks</c> timer job. Finds connected links whose transactions are older than the staleness
 /// threshold through the link index, claims each with an ETag (so overlapping runs never refresh a link twice),
-/// asks MoneyKit to refresh within its limits, and syncs links whose refresh completed upstream but whose webhook
+/// asks MoneyKit to refresh within its limits (<see cref="RefreshLimits"/>, and records what MoneyKit accepted so the
+/// on-demand route counts it too), and syncs links whose refresh completed upstream but whose webhook
 /// never arrived. Bounded concurrency, count and wall-time budget; a 429 stops new refreshes for the run.
 /// </summary>
 public sealed class RefreshStaleLinksJob(
@@ -157,9 +158,9 @@ public sealed class RefreshStaleLinksJob(
         }
 
         var products = GrantedProducts(state);
-        if (products.Count == 0)
+        if (products.Count == 0 || RefreshLimits.WaitBefore(products, p => LinkIndex.LastAcceptedRefresh(row, p), now) > TimeSpan.Zero)
         {
-            return RefreshAttempt.Skipped;
+            return RefreshAttempt.Skipped; // nothing to refresh, or MoneyKit would refuse (the claim keeps the link away for a while)
         }
 
         if (settings.MaxJitter > TimeSpan.Zero)
@@ -170,6 +171,7 @@ public sealed class RefreshStaleLinksJob(
         try
         {
             await moneyKit.RefreshProductsAsync(linkId, products, cancellationToken);
+            await LinkIndex.RecordAcceptedRefreshAsync(tables, linkId, products, now, notBefore: null, cancellationToken);
             logger.LogInformation("Requested a refresh of {Products} for link {LinkId}", string.Join(',', products), linkId);
             return RefreshAttempt.Requested;
         }
