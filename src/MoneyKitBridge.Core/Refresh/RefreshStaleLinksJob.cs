@@ -136,6 +136,12 @@ public sealed class RefreshStaleLinksJob(
         var linkId = row.GetString(LinkIndex.LinkIdProperty)!;
         var now = time.GetUtcNow();
 
+        // MoneyKit would refuse (an on-demand refresh was accepted within its limit): leave the link for a later run.
+        if (RefreshLimits.WaitBefore(RefreshableProducts, p => LinkIndex.LastAcceptedRefresh(row, p), now) > TimeSpan.Zero)
+        {
+            return RefreshAttempt.Skipped;
+        }
+
         // Claim: only the run whose ETag-guarded write lands refreshes the link.
         var claimed = row.Clone();
         claimed[LinkIndex.NotBeforeProperty] = now + settings.MinRefreshInterval;
@@ -158,9 +164,9 @@ public sealed class RefreshStaleLinksJob(
         }
 
         var products = GrantedProducts(state);
-        if (products.Count == 0 || RefreshLimits.WaitBefore(products, p => LinkIndex.LastAcceptedRefresh(row, p), now) > TimeSpan.Zero)
+        if (products.Count == 0)
         {
-            return RefreshAttempt.Skipped; // nothing to refresh, or MoneyKit would refuse (the claim keeps the link away for a while)
+            return RefreshAttempt.Skipped;
         }
 
         if (settings.MaxJitter > TimeSpan.Zero)
