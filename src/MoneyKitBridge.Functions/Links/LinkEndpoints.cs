@@ -1,13 +1,10 @@
-using System.Text.Json;
 using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Core.Refresh;
-using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Functions.Links;
 

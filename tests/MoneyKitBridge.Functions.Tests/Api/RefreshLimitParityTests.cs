@@ -30,7 +30,7 @@ public sealed class RefreshLimitParityTests(ApiFixture fixture) : IClassFixture<
         var pairs = new Dictionary<string, (string ThroughApp, string Direct)>(StringComparer.Ordinal);
         foreach (var product in Products)
         {
-            pairs[product] = ((await fixture.ConnectAsync("parity-app-" + product)).LinkId, (await fixture.ConnectAsync("parity-direct-" + product)).LinkId);
+            pairs[product] = (await LinkAsync("parity-app-" + product), await LinkAsync("parity-direct-" + product));
         }
 
         var answers = new List<(string Product, TimeSpan At, Answer App, Answer MoneyKit)>();
@@ -60,8 +60,8 @@ public sealed class RefreshLimitParityTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task Mixed_product_lists_get_the_answers_MoneyKit_gives()
     {
-        var throughApp = (await fixture.ConnectAsync("parity-mixed-app")).LinkId;
-        var direct = (await fixture.ConnectAsync("parity-mixed-direct")).LinkId;
+        var throughApp = await LinkAsync("parity-mixed-app");
+        var direct = await LinkAsync("parity-mixed-direct");
         (TimeSpan Wait, string[] Products)[] steps =
         [
             (TimeSpan.Zero, ["accounts"]),
@@ -84,6 +84,17 @@ public sealed class RefreshLimitParityTests(ApiFixture fixture) : IClassFixture<
             var moneyKit = await DirectAsync(direct, products);
             Assert.True(app == moneyKit, $"[{string.Join(',', products)}] after +{wait}: MoneyKit {moneyKit}, app {app}");
         }
+    }
+
+    /// <summary>A link connected through the app, without a webhook URL (its refreshes' webhooks would go nowhere).</summary>
+    private async Task<string> LinkAsync(string user)
+    {
+        var (linkId, _) = await fixture.ConnectAsync(user);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri($"links/{linkId}", UriKind.Relative)) { Content = JsonContent.Create(new JsonObject { ["webhook"] = null }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await SandboxTokenAsync());
+        using var response = await fixture.Sandbox.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return linkId;
     }
 
     /// <summary>Status and (for a 429) <c>Retry-After</c> seconds.</summary>
