@@ -176,9 +176,14 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
             using var response = await http.SendAsync(request, stopping.Token);
             return (int)response.StatusCode;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException && !stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
         {
-            logger.LogInformation("Webhook {Event} for link {LinkId} attempt {Attempt} failed: {Reason}", delivery.Event.Name, delivery.Event.LinkId, delivery.Attempt, ex.Message);
+            // Also while stopping: a delivery failing then must not fault the worker (DisposeAsync would throw it).
+            if (!stopping.IsCancellationRequested)
+            {
+                logger.LogInformation("Webhook {Event} for link {LinkId} attempt {Attempt} failed: {Reason}", delivery.Event.Name, delivery.Event.LinkId, delivery.Attempt, ex.Message);
+            }
+
             return 0;
         }
     }

@@ -15,7 +15,10 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
 {
     private readonly LinkStateStore states = new(tables);
 
-    /// <summary>Stores a newly exchanged link for its owner. Idempotent: a known link keeps its data and owner.</summary>
+    /// <summary>
+    /// Stores a newly exchanged link for its owner. Idempotent: a known link (a reconnect) keeps its data and owner and
+    /// takes the exchanged link object, MoneyKit's newest word on its state.
+    /// </summary>
     public async Task<LinkState> RegisterAsync(MoneyKitLink link, string? ownerUserId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
@@ -28,8 +31,9 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
             LinkJson = LinkState.SerializeLink(link),
             CreatedAt = time.GetUtcNow(),
         };
-        await states.TryCreateAsync(state, cancellationToken);
-        var stored = await states.GetAsync(link.LinkId, cancellationToken) ?? state;
+        var stored = await states.TryCreateAsync(state, cancellationToken)
+            ? await states.GetAsync(link.LinkId, cancellationToken) ?? state
+            : await states.UpdateAsync(link.LinkId, current => AfterExchange(current, link), cancellationToken) ?? await states.GetAsync(link.LinkId, cancellationToken) ?? state;
         if ((stored.OwnerUserId ?? ownerUserId) is { } owner)
         {
             await tables.UserLinks.UpsertEntityAsync(
@@ -39,6 +43,26 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
 
         await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
         return stored;
+    }
+
+    /// <summary>A known link's row after a token exchange returned <paramref name="link"/>; null for a tombstone (nothing resumes it).</summary>
+    private static LinkState? AfterExchange(LinkState current, MoneyKitLink link)
+    {
+        var json = LinkState.SerializeLink(link);
+        if (current.DeletedAt is not null || (current.LinkJson == json && current.State == link.State && current.ErrorCode == link.ErrorCode))
+        {
+            return current.DeletedAt is null ? current : null;
+        }
+
+        var stateChanged = current.State != link.State || current.ErrorCode != link.ErrorCode;
+        return current with
+        {
+            LinkJson = json,
+            State = link.State,
+            ErrorCode = link.ErrorCode,
+            SyncBlockedBy = stateChanged ? null : current.SyncBlockedBy,
+            Version = current.Version + 1,
+        };
     }
 
     /// <summary>The link ids of a customer user.</summary>

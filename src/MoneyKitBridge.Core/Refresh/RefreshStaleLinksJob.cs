@@ -14,7 +14,8 @@ public sealed record RefreshRunResult(int Due, int Refreshed, int RateLimited, i
 /// <summary>
 /// The <c>RefreshStaleLinks</c> timer job. Finds connected links whose transactions are older than the staleness
 /// threshold through the link index, claims each with an ETag (so overlapping runs never refresh a link twice),
-/// asks MoneyKit to refresh within its limits, and syncs links whose refresh completed upstream but whose webhook
+/// asks MoneyKit to refresh within its limits (<see cref="RefreshLimits"/>, and records what MoneyKit accepted so the
+/// on-demand route counts it too), and syncs links whose refresh completed upstream but whose webhook
 /// never arrived. Bounded concurrency, count and wall-time budget; a 429 stops new refreshes for the run.
 /// </summary>
 public sealed class RefreshStaleLinksJob(
@@ -135,6 +136,12 @@ public sealed class RefreshStaleLinksJob(
         var linkId = row.GetString(LinkIndex.LinkIdProperty)!;
         var now = time.GetUtcNow();
 
+        // MoneyKit would refuse (an on-demand refresh was accepted within its limit): leave the link for a later run.
+        if (RefreshLimits.WaitBefore(RefreshableProducts, p => LinkIndex.LastAcceptedRefresh(row, p), now) > TimeSpan.Zero)
+        {
+            return RefreshAttempt.Skipped;
+        }
+
         // Claim: only the run whose ETag-guarded write lands refreshes the link.
         var claimed = row.Clone();
         claimed[LinkIndex.NotBeforeProperty] = now + settings.MinRefreshInterval;
@@ -170,6 +177,7 @@ public sealed class RefreshStaleLinksJob(
         try
         {
             await moneyKit.RefreshProductsAsync(linkId, products, cancellationToken);
+            await LinkIndex.RecordAcceptedRefreshAsync(tables, linkId, products, now, notBefore: null, cancellationToken);
             logger.LogInformation("Requested a refresh of {Products} for link {LinkId}", string.Join(',', products), linkId);
             return RefreshAttempt.Requested;
         }

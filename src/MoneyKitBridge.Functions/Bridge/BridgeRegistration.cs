@@ -67,6 +67,7 @@ public static class BridgeRegistration
         services.AddSingleton<LinkSnapshotReader>();
         services.AddSingleton<LinkLifecycle>();
         services.AddSingleton<RefreshStaleLinksJob>();
+        services.AddSingleton<OnDemandRefresh>();
         services.AddSingleton<MoneyKitJwks>();
         services.AddSingleton<WebhookVerifier>();
         services.AddSingleton<WebhookProcessor>();

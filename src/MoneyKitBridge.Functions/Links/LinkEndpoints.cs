@@ -1,27 +1,16 @@
-using System.Text.Json;
 using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Queries;
-using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Functions.Links;
 
 /// <summary>Link reads from the snapshot, the on-demand refresh within MoneyKit's limits, and disconnect.</summary>
 public static class LinkEndpoints
 {
-    private static readonly Dictionary<string, TimeSpan> RefreshLimits = new(StringComparer.Ordinal)
-    {
-        ["transactions"] = TimeSpan.FromHours(1),
-        ["accounts"] = TimeSpan.FromHours(1),
-        ["identity"] = TimeSpan.FromDays(1),
-        ["account_numbers"] = TimeSpan.FromDays(1),
-        ["investments"] = TimeSpan.FromHours(1),
-    };
-
     public static IEndpointRouteBuilder MapLinkEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/links/{link_id}", GetLinkAsync)
@@ -51,12 +40,11 @@ public static class LinkEndpoints
     private static async Task<IResult> GetLinkAsync(string link_id, LinkSnapshotReader reader, HttpContext context)
     {
         var state = await reader.GetStateAsync(link_id, context.RequestAborted);
-        if (state?.LinkJson is null)
+        if (state is null || CurrentLink.Json(state) is not { } json)
         {
             return LinkErrors.NotFound();
         }
 
-        var json = state.IsDeleted ? WithState(state.LinkJson, MoneyKitLinkStates.Deleted) : state.LinkJson;
         return new RawJsonResult(StatusCodes.Status200OK, writer => writer.WriteRawValue(json, skipInputValidation: true));
     }
 
@@ -74,7 +62,7 @@ public static class LinkEndpoints
             writer.WriteStartObject();
             RawJsonResult.WriteRawArray(writer, "accounts", snapshot.Accounts.Select(a => a.Json));
             writer.WritePropertyName("link");
-            writer.WriteRawValue(snapshot.State.LinkJson ?? "null", skipInputValidation: true);
+            writer.WriteRawValue(CurrentLink.Json(snapshot.State) ?? "null", skipInputValidation: true);
             writer.WriteEndObject();
         });
     }
@@ -84,7 +72,7 @@ public static class LinkEndpoints
         var links = new List<string>();
         foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
         {
-            if (await reader.GetStateAsync(linkId, context.RequestAborted) is { IsDeleted: false, LinkJson: { } json })
+            if (await reader.GetStateAsync(linkId, context.RequestAborted) is { IsDeleted: false } state && CurrentLink.Json(state) is { } json)
             {
                 links.Add(json);
             }
@@ -98,7 +86,7 @@ public static class LinkEndpoints
         });
     }
 
-    private static async Task<IResult> RefreshProductsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, BridgeTables tables, MoneyKitClient moneyKit, TimeProvider time)
+    private static async Task<IResult> RefreshProductsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, OnDemandRefresh refresh)
     {
         var (body, bodyError) = await RequestBody.ReadAsync(context, LinkJsonContext.Default.RefreshProductsRequest);
         if (bodyError is not null)
@@ -106,11 +94,11 @@ public static class LinkEndpoints
             return bodyError;
         }
 
-        var products = body?.Products ?? ["transactions", "accounts"];
-        var unknown = products.Where(p => !RefreshLimits.ContainsKey(p)).ToList();
-        if (products.Count == 0 || unknown.Count > 0 || products.Distinct(StringComparer.Ordinal).Count() != products.Count)
+        // Repeats are one product, as MoneyKit reads them.
+        var products = (body?.Products ?? ["transactions", "accounts"]).Distinct(StringComparer.Ordinal).ToList();
+        if (products.Count == 0 || !products.All(RefreshLimits.IsProduct))
         {
-            return ApiErrorResults.Validation([new ValidationError(["body", "products"], $"products must be a non-empty list of distinct values from: {string.Join(", ", RefreshLimits.Keys)}.", "value_error")]);
+            return ApiErrorResults.Validation([new ValidationError(["body", "products"], $"products must be a non-empty list of values from: {string.Join(", ", RefreshLimits.Products)}.", "value_error")]);
         }
 
         var state = await reader.GetStateAsync(link_id, context.RequestAborted);
@@ -124,58 +112,22 @@ public static class LinkEndpoints
             return LinkErrors.Deleted();
         }
 
-        // MoneyKit allows one refresh per product per link per hour (per day for identity/numbers): refuse locally
-        // instead of spending a call that would be rate-limited.
-        var now = time.GetUtcNow();
-        var wait = TimeSpan.Zero;
-        foreach (var product in products)
-        {
-            if (ProductOf(state.Link?.Products, product) is { } status && (status.LastAttemptedAt ?? status.RefreshedAt) is { } last && last + RefreshLimits[product] > now)
-            {
-                wait = TimeSpan.FromTicks(Math.Max(wait.Ticks, (last + RefreshLimits[product] - now).Ticks));
-            }
-        }
-
-        var index = await tables.LinkIndex.GetEntityIfExistsAsync(LinkRows.IndexPartition, LinkRows.Partition(link_id), cancellationToken: context.RequestAborted);
-        if (index?.GetDateTimeOffset(LinkIndex.NotBeforeProperty) is { } notBefore && notBefore > now && products.Any(p => p is "transactions" or "accounts"))
-        {
-            wait = TimeSpan.FromTicks(Math.Max(wait.Ticks, (notBefore - now).Ticks));
-        }
-
-        if (wait > TimeSpan.Zero)
-        {
-            return RateLimited(context, wait, "MoneyKit allows one refresh of these products per link per hour (identity and account numbers: per day).");
-        }
-
+        OnDemandRefreshResult result;
         try
         {
-            await moneyKit.RefreshProductsAsync(link_id, products, context.RequestAborted);
-        }
-        catch (MoneyKitException e) when (e.Status == 429)
-        {
-            return RateLimited(context, e.RetryAfter ?? TimeSpan.FromHours(1), "MoneyKit rate-limited the refresh.");
+            result = await refresh.RequestAsync(link_id, products, context.RequestAborted);
         }
         catch (MoneyKitException e) when (e.Status is 403 or 404 or 410 or 422)
         {
             return ApiErrorResults.Create(e.Status, new ApiError(e.ErrorCode ?? "link_error.bad_state", e.ErrorMessage ?? "MoneyKit refused the refresh.") { LinkErrorCode = e.LinkErrorCode });
         }
 
-        if (index is not null && products.Any(p => p is "transactions" or "accounts"))
+        return result switch
         {
-            index[LinkIndex.NotBeforeProperty] = now + TimeSpan.FromHours(1);
-            index[LinkIndex.RefreshRequestedAtProperty] = now;
-            index[LinkIndex.AwaitingRefreshProperty] = true;
-            try
-            {
-                await tables.LinkIndex.UpdateEntityAsync(index, index.ETag, cancellationToken: context.RequestAborted);
-            }
-            catch (TableConcurrencyException)
-            {
-                // The timer or a sync updated the row meanwhile; the refresh was requested either way.
-            }
-        }
-
-        return TypedResults.Accepted((string?)null);
+            { Accepted: true } => TypedResults.Accepted((string?)null),
+            { ByMoneyKit: true } => RateLimited(context, result.RetryAfter, "MoneyKit rate-limited the refresh."),
+            _ => RateLimited(context, result.RetryAfter, "MoneyKit allows one refresh of a product per link per hour (identity and account numbers: per day)."),
+        };
     }
 
     private static async Task<IResult> DeleteLinkAsync(string link_id, LinkLifecycle lifecycle, HttpContext context)
@@ -198,28 +150,10 @@ public static class LinkEndpoints
         }
     }
 
-    private static MoneyKitLinkProduct? ProductOf(MoneyKitLinkProducts? products, string name) => name switch
-    {
-        "transactions" => products?.Transactions,
-        "accounts" => products?.Accounts,
-        "identity" => products?.Identity,
-        "account_numbers" => products?.AccountNumbers,
-        "investments" => products?.Investments,
-        _ => null,
-    };
-
     private static IResult RateLimited(HttpContext context, TimeSpan wait, string message)
     {
         var seconds = (long)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiErrorResults.Create(StatusCodes.Status429TooManyRequests, ApiErrorCodes.RateLimitExceeded, message);
-    }
-
-    private static string WithState(string linkJson, string state)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(linkJson)!.AsObject();
-        node["state"] = state;
-        node["error_code"] = null;
-        return node.ToJsonString();
     }
 }

@@ -56,7 +56,7 @@ public static class TransactionEndpoints
                 writer.WriteStartObject();
                 WritePage(writer, page, accounts);
                 writer.WritePropertyName("link");
-                writer.WriteRawValue(snapshot.State.LinkJson ?? "null", skipInputValidation: true);
+                writer.WriteRawValue(CurrentLink.Json(snapshot.State) ?? "null", skipInputValidation: true);
                 writer.WriteEndObject();
             });
             pages.Add(key, body);
@@ -90,7 +90,7 @@ public static class TransactionEndpoints
         {
             writer.WriteStartObject();
             WritePage(writer, page, snapshots.SelectMany(s => s.Accounts).Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json));
-            RawJsonResult.WriteRawArray(writer, "links", snapshots.Select(s => s.State.LinkJson ?? "null"));
+            RawJsonResult.WriteRawArray(writer, "links", snapshots.Select(s => CurrentLink.Json(s.State) ?? "null"));
             writer.WriteEndObject();
         });
     }

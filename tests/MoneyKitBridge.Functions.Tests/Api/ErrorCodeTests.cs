@@ -201,24 +201,13 @@ public sealed class ErrorCodeTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Refreshing_within_MoneyKits_hourly_limit_is_429_without_spending_a_call()
+    public async Task A_fresh_link_can_be_refreshed_and_again_within_MoneyKits_hourly_limit_is_429_without_spending_a_call()
     {
         var (linkId, _) = await fixture.ConnectAsync("errors-refresh");
         var admin = await fixture.AdminTokenAsync();
         var refreshCalls = () => fixture.UpstreamCallsAsync().ContinueWith(t => t.Result.Count(c => c.Path == $"/links/{linkId}/products"), TaskScheduler.Default);
 
-        // Connect has just refreshed every product: MoneyKit would rate-limit another refresh within the hour.
-        using (var limited = await fixture.PostJsonAsync($"/api/links/{linkId}/products", admin, new JsonObject { ["products"] = new JsonArray("transactions") }))
-        {
-            await MoneyKitErrors.AssertAsync(limited, HttpStatusCode.TooManyRequests, ApiErrorCodes.RateLimitExceeded);
-            var retryAfter = int.Parse(Assert.Single(limited.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.InRange(retryAfter, 1, 3600);
-        }
-
-        Assert.Equal(0, await refreshCalls());
-
-        fixture.Clock.Advance(TimeSpan.FromMinutes(61));
-        admin = await fixture.AdminTokenAsync();
+        // The data pulled when the link was created is not a refresh: MoneyKit accepts one at once.
         using (var accepted = await fixture.PostJsonAsync($"/api/links/{linkId}/products", admin, new JsonObject { ["products"] = new JsonArray("transactions") }))
         {
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -226,13 +215,25 @@ public sealed class ErrorCodeTests(ApiFixture fixture)
 
         Assert.Equal(1, await refreshCalls());
 
-        // The refresh just spent counts too.
-        using (var again = await fixture.PostJsonAsync($"/api/links/{linkId}/products", admin, new JsonObject { ["products"] = new JsonArray("transactions") }))
+        // The refresh just accepted counts: MoneyKit would rate-limit another one within the hour.
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        using (var limited = await fixture.PostJsonAsync($"/api/links/{linkId}/products", admin, new JsonObject { ["products"] = new JsonArray("transactions") }))
         {
-            await MoneyKitErrors.AssertAsync(again, HttpStatusCode.TooManyRequests, ApiErrorCodes.RateLimitExceeded);
+            await MoneyKitErrors.AssertAsync(limited, HttpStatusCode.TooManyRequests, ApiErrorCodes.RateLimitExceeded);
+            var retryAfter = int.Parse(Assert.Single(limited.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(59 * 60, retryAfter);
         }
 
         Assert.Equal(1, await refreshCalls());
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(60));
+        admin = await fixture.AdminTokenAsync();
+        using (var again = await fixture.PostJsonAsync($"/api/links/{linkId}/products", admin, new JsonObject { ["products"] = new JsonArray("transactions") }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        Assert.Equal(2, await refreshCalls());
     }
 
     private async Task<string> RouteAsync(string path) =>

@@ -1,0 +1,49 @@
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.MoneyKit;
+
+namespace MoneyKitBridge.Core.Refresh;
+
+/// <summary>How an on-demand refresh ended; <see cref="RetryAfter"/> is set when it was rate-limited.</summary>
+/// <param name="Accepted">MoneyKit accepted the refresh.</param>
+/// <param name="RetryAfter">How long to wait before asking again (refused locally or by MoneyKit).</param>
+/// <param name="ByMoneyKit">True when MoneyKit itself answered 429 (the bridge's record did not predict it).</param>
+public sealed record OnDemandRefreshResult(bool Accepted, TimeSpan RetryAfter = default, bool ByMoneyKit = false);
+
+/// <summary>
+/// <c>POST /links/{id}/products</c> on the bridge's side: refused locally only when MoneyKit's published per-product
+/// limits (<see cref="RefreshLimits"/>) would refuse it, judged from the refreshes MoneyKit accepted through the
+/// bridge (the on-demand route and the timer); anything the bridge cannot judge is forwarded and MoneyKit decides.
+/// Link errors and outages surface as <see cref="MoneyKitException"/>.
+/// </summary>
+public sealed class OnDemandRefresh(BridgeTables tables, MoneyKitClient moneyKit, TimeProvider time)
+{
+    /// <summary>Fallback wait when MoneyKit answers 429 without <c>Retry-After</c>.</summary>
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromHours(1);
+
+    public async Task<OnDemandRefreshResult> RequestAsync(string linkId, IReadOnlyList<string> products, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(linkId);
+        ArgumentNullException.ThrowIfNull(products);
+        var now = time.GetUtcNow();
+        var index = await tables.LinkIndex.GetEntityIfExistsAsync(LinkRows.IndexPartition, LinkRows.Partition(linkId), cancellationToken: cancellationToken);
+        var wait = RefreshLimits.WaitBefore(products, p => LinkIndex.LastAcceptedRefresh(index, p), now);
+        if (wait > TimeSpan.Zero)
+        {
+            return new OnDemandRefreshResult(false, wait);
+        }
+
+        try
+        {
+            await moneyKit.RefreshProductsAsync(linkId, products, cancellationToken);
+        }
+        catch (MoneyKitException e) when (e.Status == 429)
+        {
+            return new OnDemandRefreshResult(false, e.RetryAfter ?? DefaultRetryAfter, ByMoneyKit: true);
+        }
+
+        // The timer waits for the refresh it would have made, and reconciles it if its webhook never comes.
+        var refreshesTimerProducts = products.Any(p => p is "transactions" or "accounts");
+        await LinkIndex.RecordAcceptedRefreshAsync(tables, linkId, products, now, refreshesTimerProducts ? now + TimeSpan.FromHours(1) : null, cancellationToken);
+        return new OnDemandRefreshResult(true);
+    }
+}
