@@ -99,16 +99,27 @@ internal sealed class SandboxHarness : IAsyncDisposable
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("documentation_url").ValueKind);
     }
 
-    /// <summary>Waits (bounded) until code under test has scheduled a timer on the clock.</summary>
-    public async Task WaitForTimersAsync(int atLeast = 1)
-    {
-        for (var i = 0; i < 500 && Clock.PendingTimers < atLeast; i++)
-        {
-            await Task.Delay(10);
-        }
+    /// <summary>
+    /// Waits until the sandbox has scheduled a timer on the clock (a retry is armed only after the failed attempt's
+    /// answer was read, which is after the receiver saw that attempt), so that advancing the clock fires it.
+    /// </summary>
+    public Task WaitForTimersAsync(int atLeast = 1) =>
+        Eventually.ValueAsync(
+            () => Task.FromResult(Clock.PendingTimers),
+            pending => pending >= atLeast,
+            $"the sandbox to schedule {atLeast} timer(s) on the test clock",
+            describe: pending => $"{pending} pending");
 
-        Assert.True(Clock.PendingTimers >= atLeast, "the sandbox never scheduled the expected timer");
-    }
+    /// <summary>
+    /// The webhook delivery log once it holds <paramref name="count"/> attempts. The sandbox records an attempt
+    /// after reading the receiver's answer, so a receiver that has seen an attempt does not mean the log has it yet.
+    /// </summary>
+    public Task<JsonArray> WaitForDeliveriesAsync(int count) =>
+        Eventually.ValueAsync(
+            () => GetJsonArrayAsync("sandbox/webhooks/deliveries"),
+            log => log.Count >= count,
+            $"the sandbox to record {count} webhook delivery attempt(s)",
+            describe: log => log.ToJsonString());
 
     public async ValueTask DisposeAsync()
     {

@@ -34,6 +34,9 @@ internal sealed class DelayRecordingClock(TimeSpan ignoredDueTime) : TimeProvide
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Recorded once the timer is scheduled: a test that saw the delay may advance the clock at once and must
+        // fire it (recorded first, an advance between the two would pass it by and the call would wait forever).
+        var timer = Clock.CreateTimer(callback, state, dueTime, period);
         if (dueTime != IgnoredDueTime)
         {
             lock (gate)
@@ -42,12 +45,12 @@ internal sealed class DelayRecordingClock(TimeSpan ignoredDueTime) : TimeProvide
             }
         }
 
-        return Clock.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 
     public void Advance(TimeSpan by) => Clock.Advance(by);
 
-    /// <summary>Waits until the client has started its <paramref name="index"/>-th (0-based) delay and returns it.</summary>
+    /// <summary>Waits until the client has scheduled its <paramref name="index"/>-th (0-based) delay and returns it.</summary>
     public async Task<TimeSpan> DelayAsync(int index)
     {
         await Eventually.TrueAsync(() => Delays.Count > index, $"delay #{index}");

@@ -117,17 +117,3 @@ internal sealed class FakeMoneyKit : HttpMessageHandler
             : await Api(recorded, cancellationToken);
     }
 }
-
-/// <summary>Waiting for code under test that runs on other threads (never for the clock: that is driven).</summary>
-internal static class Eventually
-{
-    public static async Task TrueAsync(Func<bool> condition, string what)
-    {
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"Timed out waiting for: {what}");
-            await Task.Delay(2);
-        }
-    }
-}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.MoneyKit.Tests;
 

@@ -41,7 +41,26 @@ public sealed class TestClock : TimeProvider
         }
     }
 
-    /// <summary>Moves time forward and fires every timer that falls due, in order.</summary>
+    /// <summary>
+    /// Time until the earliest scheduled timer falls due (zero when one is already due), or null when none is
+    /// scheduled. Lets a test fire the timer code under test is waiting on without also firing later ones.
+    /// </summary>
+    public TimeSpan? NextTimerDueIn
+    {
+        get
+        {
+            lock (gate)
+            {
+                var due = timers.Where(t => t.DueAt is not null).Min(t => t.DueAt);
+                return due is { } at ? (at > now ? at - now : TimeSpan.Zero) : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves time forward and fires every timer that falls due, in order. Time never moves back: when a timer's
+    /// callback (or another thread) advances the clock further while this runs, the later time stands.
+    /// </summary>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
@@ -59,7 +78,7 @@ public sealed class TestClock : TimeProvider
                 next = timers.Where(t => t.DueAt is { } due && due <= target).MinBy(t => t.DueAt);
                 if (next is null)
                 {
-                    now = target;
+                    now = target > now ? target : now;
                     return;
                 }
 

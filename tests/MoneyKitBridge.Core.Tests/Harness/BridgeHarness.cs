@@ -23,6 +23,12 @@ namespace MoneyKitBridge.Core.Tests.Harness;
 /// </summary>
 public sealed class BridgeHarness : IAsyncDisposable
 {
+    /// <summary>
+    /// Far above any retry back-off, so that <see cref="WithClockRunningAsync{T}"/> can tell the back-off a call waits
+    /// on from the timeout of a request in flight (which only a hung sandbox would reach).
+    /// </summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrencyProbe probe;
 
     private BridgeHarness(TestClock clock, SandboxServer sandbox, BridgeTables tables, ConcurrencyProbe probe, SyncOptions syncOptions, RefreshOptions refreshOptions)
@@ -36,7 +42,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         MoneyKit = new MoneyKitClient(
             http,
             (_, _) => ValueTask.FromResult(new MoneyKitCredentials("sandbox_client_id", "sandbox_client_secret")),
-            new MoneyKitOptions { BaseUrl = sandbox.BaseAddress, MaxRetries = 4 },
+            new MoneyKitOptions { BaseUrl = sandbox.BaseAddress, MaxRetries = 4, RequestTimeout = RequestTimeout },
             clock,
             NullLogger<MoneyKitClient>.Instance);
         Engine = new LinkSyncEngine(tables, MoneyKit, Options.Create(syncOptions), clock, NullLogger<LinkSyncEngine>.Instance);
@@ -190,20 +196,27 @@ public sealed class BridgeHarness : IAsyncDisposable
             .ToList();
     }
 
-    /// <summary>Runs <paramref name="action"/> while moving the clock forward whenever the code under test waits on a timer (retry back-off).</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/>, moving the clock to each retry back-off the code under test waits on as soon as
+    /// it is scheduled. Only back-offs are fired: a request's own timeout timer (<see cref="RequestTimeout"/>) is left
+    /// alone, so a request that is slow on a loaded machine is not timed out by the test moving the clock under it.
+    /// </summary>
     public async Task<T> WithClockRunningAsync<T>(Func<Task<T>> action)
     {
         var task = action();
-        while (!task.IsCompleted)
-        {
-            if (Clock.PendingTimers > 0)
+        var backoffLimit = new MoneyKitOptions().MaxRetryDelay;
+        await Eventually.TrueAsync(
+            () =>
             {
-                Clock.Advance(TimeSpan.FromSeconds(1));
-            }
+                if (!task.IsCompleted && Clock.NextTimerDueIn is { } due && due <= backoffLimit)
+                {
+                    Clock.Advance(due);
+                }
 
-            await Task.WhenAny(task, Task.Delay(5));
-        }
-
+                return task.IsCompleted;
+            },
+            "the call to complete while its retry back-offs were fired",
+            TimeSpan.FromMinutes(2));
         return await task;
     }
 

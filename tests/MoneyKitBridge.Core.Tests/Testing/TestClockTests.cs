@@ -31,4 +31,30 @@ public sealed class TestClockTests
         Assert.Equal([start.AddSeconds(10), start.AddSeconds(20), start.AddSeconds(30)], fired);
         Assert.Equal(start.AddSeconds(35), clock.GetUtcNow());
     }
+
+    [Fact]
+    public void Time_moved_on_by_a_timer_callback_is_not_taken_back_by_the_advance_that_fired_it()
+    {
+        // A job run by a timer that itself takes time (TimerSchedulerTests): the outer advance must not rewind it.
+        var clock = new TestClock();
+        var start = clock.GetUtcNow();
+        using var timer = clock.CreateTimer(_ => clock.Advance(TimeSpan.FromMinutes(35)), null, TimeSpan.FromMinutes(8), Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.FromMinutes(8));
+
+        Assert.Equal(start.AddMinutes(43), clock.GetUtcNow());
+    }
+
+    [Fact]
+    public void Next_timer_due_in_names_the_earliest_scheduled_timer()
+    {
+        var clock = new TestClock();
+        Assert.Null(clock.NextTimerDueIn);
+        using var later = clock.CreateTimer(_ => { }, null, TimeSpan.FromMinutes(10), Timeout.InfiniteTimeSpan);
+        using var sooner = clock.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(3), Timeout.InfiniteTimeSpan);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), clock.NextTimerDueIn);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(3), clock.NextTimerDueIn);
+    }
 }

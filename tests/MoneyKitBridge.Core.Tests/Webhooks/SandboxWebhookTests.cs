@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Webhooks;
+using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.Core.Tests.Webhooks;
 
@@ -211,7 +212,7 @@ public sealed class SandboxWebhookTests
         Assert.Equal("error", (await bed.States.GetAsync(linkId))!.State);
 
         // The receiver hands over the refusal before the sandbox has read it: wait until it has armed its retry.
-        Assert.True(SpinWait.SpinUntil(() => bed.Clock.PendingTimers > 0, TimeSpan.FromSeconds(10)), "the sandbox never scheduled its retry");
+        await Eventually.TrueAsync(() => bed.Clock.PendingTimers > 0, "the sandbox to schedule its retry");
         bed.Clock.Advance(bed.Options.UnknownKidRefetchInterval); // fires the sandbox's 30 s retry, too
         var retried = await bed.NextDeliveryAsync();
 

@@ -118,6 +118,18 @@ public sealed class HandlerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until a line of standard output contains <paramref name="fragment"/>. The handler's console logger writes
+    /// on its own thread and the lines reach this process through a pipe, so a line may arrive after the handler
+    /// already answers requests.
+    /// </summary>
+    public async Task WaitForOutputAsync(string fragment)
+    {
+        bool Printed() => stdout.Any(l => l.Contains(fragment, StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => Printed() || process.HasExited, $"the handler to print \"{fragment}\"");
+        Assert.True(Printed(), $"the handler exited without printing \"{fragment}\": " + string.Join(Environment.NewLine, stderr));
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -10,8 +10,10 @@ namespace MoneyKitBridge.Functions.Tests.Hosting;
 public sealed class HostContractTests(HostContractTests.RunningHandler handler) : IClassFixture<HostContractTests.RunningHandler>
 {
     [Fact]
-    public void Listens_on_the_loopback_port_and_ignores_the_inherited_urls()
+    public async Task Listens_on_the_loopback_port_and_ignores_the_inherited_urls()
     {
+        // Logged after every address it listens on; the lines may reach us after the readiness probe was answered.
+        await handler.Process.WaitForOutputAsync("Application started");
         var listening = handler.Process.StandardOutput.Where(l => l.Contains("Now listening on:", StringComparison.Ordinal)).ToList();
 
         var line = Assert.Single(listening);

@@ -34,13 +34,13 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
     {
         await StartAsync(runTimer: true, (_, _) => Task.CompletedTask);
 
-        WaitUntilWaiting();
+        await WaitUntilWaitingAsync();
         clock.Advance(TimeSpan.FromMinutes(8) - TimeSpan.FromSeconds(1));
         Assert.Equal(1, clock.PendingTimers);
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal((At(9, 15), false), await NextRunAsync());
 
-        WaitUntilWaiting();
+        await WaitUntilWaitingAsync();
         clock.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal((At(9, 30), false), await NextRunAsync());
     }
@@ -60,12 +60,12 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
             return Task.CompletedTask;
         });
 
-        WaitUntilWaiting();
+        await WaitUntilWaitingAsync();
         clock.Advance(TimeSpan.FromMinutes(8));
         Assert.Equal((At(9, 15), false), await NextRunAsync());
         Assert.Equal((At(9, 50), true), await NextRunAsync());
 
-        WaitUntilWaiting();
+        await WaitUntilWaitingAsync();
         clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal((At(10, 0), false), await NextRunAsync());
     }
@@ -76,10 +76,10 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
         var calls = 0;
         await StartAsync(runTimer: true, (_, _) => ++calls == 1 ? throw new InvalidOperationException("job failed") : Task.CompletedTask);
 
-        WaitUntilWaiting();
+        await WaitUntilWaitingAsync();
         clock.Advance(TimeSpan.FromMinutes(8));
         Assert.Equal((At(9, 15), false), await NextRunAsync());
-        WaitUntilWaiting();
+        await WaitUntilWaitingAsync();
         clock.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal((At(9, 30), false), await NextRunAsync());
         Assert.Equal(2, calls);
@@ -119,13 +119,11 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
         await scheduler.StartAsync(CancellationToken.None);
     }
 
-    // The scheduler runs on its own task; wait until it has armed its delay on the test clock.
-    private void WaitUntilWaiting() =>
-        Assert.True(SpinWait.SpinUntil(() => clock.PendingTimers == 1, TimeSpan.FromSeconds(10)), "the scheduler never waited for its next occurrence");
+    // The scheduler runs on its own task; wait until it has armed its delay on the test clock (advancing before
+    // that would pass the occurrence by).
+    private Task WaitUntilWaitingAsync() =>
+        Eventually.TrueAsync(() => clock.PendingTimers == 1, "the scheduler to wait for its next occurrence");
 
-    private async Task<(DateTimeOffset At, bool IsPastDue)> NextRunAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await runs.Reader.ReadAsync(timeout.Token);
-    }
+    private async Task<(DateTimeOffset At, bool IsPastDue)> NextRunAsync() =>
+        await runs.Reader.ReadAsync().AsTask().WaitAsync(Eventually.DefaultTimeout);
 }
