@@ -1,12 +1,12 @@
 using System.Text.Json;
 using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Queries;
+using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Functions.Links;
 
@@ -98,7 +98,7 @@ public static class LinkEndpoints
         });
     }
 
-    private static async Task<IResult> RefreshProductsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, BridgeTables tables, MoneyKitClient moneyKit, TimeProvider time)
+    private static async Task<IResult> RefreshProductsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, RefreshRequests refreshRequests, MoneyKitClient moneyKit, TimeProvider time)
     {
         var (body, bodyError) = await RequestBody.ReadAsync(context, LinkJsonContext.Default.RefreshProductsRequest);
         if (bodyError is not null)
@@ -136,8 +136,8 @@ public static class LinkEndpoints
             }
         }
 
-        var index = await tables.LinkIndex.GetEntityIfExistsAsync(LinkRows.IndexPartition, LinkRows.Partition(link_id), cancellationToken: context.RequestAborted);
-        if (index?.GetDateTimeOffset(LinkIndex.NotBeforeProperty) is { } notBefore && notBefore > now && products.Any(p => p is "transactions" or "accounts"))
+        var indexNotBefore = await refreshRequests.GetNotBeforeAsync(link_id, context.RequestAborted);
+        if (indexNotBefore is { } notBefore && notBefore > now && products.Any(p => p is "transactions" or "accounts"))
         {
             wait = TimeSpan.FromTicks(Math.Max(wait.Ticks, (notBefore - now).Ticks));
         }
@@ -160,19 +160,9 @@ public static class LinkEndpoints
             return ApiErrorResults.Create(e.Status, new ApiError(e.ErrorCode ?? "link_error.bad_state", e.ErrorMessage ?? "MoneyKit refused the refresh.") { LinkErrorCode = e.LinkErrorCode });
         }
 
-        if (index is not null && products.Any(p => p is "transactions" or "accounts"))
+        if (indexNotBefore is not null && products.Any(p => p is "transactions" or "accounts"))
         {
-            index[LinkIndex.NotBeforeProperty] = now + TimeSpan.FromHours(1);
-            index[LinkIndex.RefreshRequestedAtProperty] = now;
-            index[LinkIndex.AwaitingRefreshProperty] = true;
-            try
-            {
-                await tables.LinkIndex.UpdateEntityAsync(index, index.ETag, cancellationToken: context.RequestAborted);
-            }
-            catch (TableConcurrencyException)
-            {
-                // The timer or a sync updated the row meanwhile; the refresh was requested either way.
-            }
+            await refreshRequests.RecordAsync(link_id, now, now + TimeSpan.FromHours(1), context.RequestAborted);
         }
 
         return TypedResults.Accepted((string?)null);
