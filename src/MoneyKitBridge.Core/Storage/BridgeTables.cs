@@ -24,12 +24,12 @@ public sealed class BridgeTables
     }
 
     /// <summary>Tables of a storage account reached with a connection string (Azurite, account key).</summary>
-    public static BridgeTables Connect(string connectionString, string prefix) =>
-        new(new TableServiceClient(connectionString, CreateOptions()), prefix);
+    public static BridgeTables Connect(string connectionString, string prefix, TableClientOptions? options = null) =>
+        new(new TableServiceClient(connectionString, options ?? CreateOptions()), prefix);
 
     /// <summary>Tables of a storage account reached at an https Table service URI with a token credential (managed identity).</summary>
-    public static BridgeTables Connect(Uri tableServiceUri, TokenCredential credential, string prefix) =>
-        new(new TableServiceClient(tableServiceUri, credential, CreateOptions()), prefix);
+    public static BridgeTables Connect(Uri tableServiceUri, TokenCredential credential, string prefix, TableClientOptions? options = null) =>
+        new(new TableServiceClient(tableServiceUri, credential, options ?? CreateOptions()), prefix);
 
     /// <summary>Exponential retries (3 tries, 0.8 s base, 30 s cap), as the bridge has always used.</summary>
     public static TableClientOptions CreateOptions()
