@@ -78,24 +78,28 @@ public sealed class LinkSnapshotReader(BridgeTables tables, TimeProvider? time =
         var partition = LinkRows.Partition(state.LinkId);
         var accounts = new List<StoredAccount>();
         var transactions = new List<StoredTransaction>();
-        // One scan of the partition (the service has no secondary index: a second range query would scan again).
-        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TableKeys.PartitionFilter(partition), select: Columns, cancellationToken: cancellationToken))
+        // One scan of the partition (the service has no secondary index: a second range query would scan again),
+        // each next page already requested while this one is mapped.
+        await foreach (var page in tables.Links.QueryAsync<TableEntity>(TableKeys.PartitionFilter(partition), select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
         {
-            if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+            foreach (var row in page.Values)
             {
-                var t = TransactionRow.FromEntity(row);
-                transactions.Add(new StoredTransaction(
-                    t.TransactionId,
-                    t.AccountId,
-                    DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    t.Datetime,
-                    t.Pending,
-                    t.Json));
-            }
-            else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
-            {
-                var a = AccountRow.FromEntity(row);
-                accounts.Add(new StoredAccount(a.AccountId, a.Json));
+                if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+                {
+                    var t = TransactionRow.FromEntity(row);
+                    transactions.Add(new StoredTransaction(
+                        t.TransactionId,
+                        t.AccountId,
+                        DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        t.Datetime,
+                        t.Pending,
+                        t.Json));
+                }
+                else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
+                {
+                    var a = AccountRow.FromEntity(row);
+                    accounts.Add(new StoredAccount(a.AccountId, a.Json));
+                }
             }
         }
 
