@@ -15,7 +15,7 @@ using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Bench.Http;
 
@@ -48,7 +48,7 @@ internal sealed class BenchWorld : IAsyncDisposable
 
     public BridgeTables Tables { get; }
 
-    public TableServiceClient Service => new(settings.StorageConnectionString);
+    public TableServiceClient Service => new(settings.StorageConnectionString, BridgeTables.CreateOptions());
 
     public string Prefix { get; }
 
@@ -66,7 +66,7 @@ internal sealed class BenchWorld : IAsyncDisposable
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
         var prefix = "bh" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var tables = new BridgeTables(new TableServiceClient(settings.StorageConnectionString), prefix);
+        var tables = BridgeTables.Connect(settings.StorageConnectionString, prefix);
         await tables.EnsureCreatedAsync();
         var signer = new WebhookSigner("bench-key-1", Issuer);
         var (jwks, jwksBase) = await StartJwksAsync(signer.JwksJson);
@@ -183,7 +183,7 @@ internal sealed class BenchWorld : IAsyncDisposable
 
         var outcome = await engine.SyncAsync(LinkId, SyncTrigger.LinkCreated);
         var stored = 0;
-        await foreach (var _ in Tables.Links.QueryAsync(LinkRows.KindFilter(LinkRows.Partition(LinkId), LinkRows.TransactionPrefix), select: ["PartitionKey"]))
+        await foreach (var _ in Tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(LinkRows.Partition(LinkId), LinkRows.TransactionPrefix), select: ["PartitionKey"]))
         {
             stored++;
         }

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Bench.Http;
 
@@ -51,7 +51,7 @@ internal static class WebhookBenchmark
                 }
 
                 var now = TimeProvider.System.GetUtcNow();
-                await baselineTable.AddEntityAsync(new TableEntity(TableKey.Encode(delivery.Key), "key")
+                await baselineTable.AddEntityAsync(new TableEntity(MoneyKitBridge.Core.Storage.TableKeys.ForValue(delivery.Key), "key")
                 {
                     ["Status"] = "processing",
                     ["ReceivedAt"] = now,

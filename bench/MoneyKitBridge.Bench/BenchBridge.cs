@@ -10,7 +10,7 @@ using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Bench;
 
@@ -27,7 +27,7 @@ public sealed class BenchBridge : IAsyncDisposable
     {
         Sandbox = sandbox;
         Control = new HttpClient { BaseAddress = sandbox.BaseAddress };
-        var tableOptions = new TableClientOptions();
+        var tableOptions = BridgeTables.CreateOptions();
         tableOptions.AddPolicy(Traffic, HttpPipelinePosition.PerCall);
         Service = new TableServiceClient(connectionString, tableOptions);
         Tables = new BridgeTables(Service, UniqueName("b"));

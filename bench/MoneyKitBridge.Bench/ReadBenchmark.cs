@@ -3,7 +3,7 @@ using System.Globalization;
 using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Bench;
 
@@ -43,9 +43,9 @@ public sealed class ReadBenchmark(string connectionString, TextWriter output)
         var filteredTotal = filtered.Apply(snapshot.Transactions).Total;
         output.WriteLine($"page 1 size 50, all dates: total {page1Total:N0}; filtered (account {account}, {filtered.StartDate:yyyy-MM-dd}..{filtered.EndDate:yyyy-MM-dd}, page 2 size 50): total {filteredTotal:N0}");
 
-        var partitionFilter = TableFilter.Create($"PartitionKey eq {LinkRows.Partition(linkId)}");
+        var partitionFilter = TableKeys.PartitionFilter(LinkRows.Partition(linkId));
         var partitionRows = 0;
-        await foreach (var row in bridge.Tables.Links.QueryAsync(partitionFilter))
+        await foreach (var row in bridge.Tables.Links.QueryAsync<TableEntity>(partitionFilter))
         {
             partitionRows++;
         }
@@ -66,7 +66,7 @@ public sealed class ReadBenchmark(string connectionString, TextWriter output)
             raw.Add(await RateAsync(ScansPerRound, async () =>
             {
                 var rows = 0;
-                await foreach (var row in bridge.Tables.Links.QueryAsync(partitionFilter))
+                await foreach (var row in bridge.Tables.Links.QueryAsync<TableEntity>(partitionFilter))
                 {
                     rows++;
                 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Bench;
 
@@ -116,7 +116,7 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output, bo
         // The very rows the sync stored: the baseline inserts these same entities.
         var partition = LinkRows.Partition(linkId);
         var stored = new List<TableEntity>();
-        await foreach (var row in bridge.Tables.Links.QueryAsync(LinkRows.KindFilter(partition, LinkRows.TransactionPrefix)))
+        await foreach (var row in bridge.Tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.TransactionPrefix)))
         {
             stored.Add(Copy(row));
         }
@@ -182,7 +182,7 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output, bo
         while (true)
         {
             var page = await bridge.MoneyKit.SyncTransactionsAsync(linkId, cursor, PageSize);
-            rows += page.Transactions.Created.Concat(page.Transactions.Updated).Select(t => SnapshotRows.Transaction(partition, t, null)).Count();
+            rows += page.Transactions.Created.Concat(page.Transactions.Updated).Select(t => TransactionRow.From(t, null).ToEntity(partition)).Count();
             cursor = page.Cursor.Next ?? cursor;
             if (!page.HasMore)
             {
@@ -224,7 +224,10 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output, bo
         var copy = new TableEntity(row.PartitionKey, row.RowKey);
         foreach (var (name, value) in row)
         {
-            copy[name] = value;
+            if (name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag"))
+            {
+                copy[name] = value;
+            }
         }
 
         return copy;

@@ -1,145 +1,135 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace MoneyKitBridge.Testing;
 
 /// <summary>
-/// A manually advanced <see cref="TimeProvider"/>: time moves only when a test calls <see cref="Advance"/>,
-/// and timers (including those behind <c>Task.Delay(TimeSpan, TimeProvider, CancellationToken)</c>) fire then.
+/// <see cref="FakeTimeProvider"/> (time moves only when a test calls <see cref="FakeTimeProvider.Advance"/>; timers,
+/// including those behind <c>Task.Delay(TimeSpan, TimeProvider, CancellationToken)</c>, fire then) with the project's
+/// default start, plus the one thing FakeTimeProvider does not offer: <see cref="PendingTimers"/>, the number of armed
+/// timers, so a test can wait until the code under test is waiting on the clock (a retry back-off, the timer
+/// scheduler's next occurrence, the sandbox's webhook retry) before it advances time. Like FakeTimeProvider, one
+/// <c>Advance</c> fires every timer that falls due within it, each callback seeing the time the advance ends at; a test
+/// that needs intermediate times advances in steps.
 /// </summary>
-public sealed class TestClock : TimeProvider
+public sealed class TestClock : FakeTimeProvider
 {
+    /// <summary>The default start: 2026-01-05 09:00 UTC.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
     private readonly Lock gate = new();
-    private readonly List<ClockTimer> timers = [];
-    private DateTimeOffset now;
+    private readonly HashSet<ArmedTimer> armed = [];
 
-    /// <summary>Starts at <paramref name="start"/>, or 2026-01-05 09:00 UTC.</summary>
-    public TestClock(DateTimeOffset? start = null) =>
-        now = start ?? new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
-
-    /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow()
+    /// <summary>Starts at <paramref name="start"/>, or <see cref="DefaultStart"/>.</summary>
+    public TestClock(DateTimeOffset? start = null)
+        : base(start ?? DefaultStart)
     {
-        lock (gate)
-        {
-            return now;
-        }
     }
 
-    /// <inheritdoc />
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    /// <inheritdoc />
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
-
-    /// <summary>Number of timers currently scheduled (lets a test wait until code under test is waiting).</summary>
+    /// <summary>Number of timers currently armed (created or changed with a finite due time, not yet fired unless periodic, not disposed).</summary>
     public int PendingTimers
     {
         get
         {
             lock (gate)
             {
-                return timers.Count(t => t.DueAt is not null);
+                return armed.Count;
             }
         }
     }
 
     /// <summary>
-    /// Time until the earliest scheduled timer falls due (zero when one is already due), or null when none is
-    /// scheduled. Lets a test fire the timer code under test is waiting on without also firing later ones.
+    /// Time until the earliest armed timer falls due (zero when one is already due), or null when none is armed. Lets a
+    /// test fire the timer the code under test is waiting on without also firing later ones.
     /// </summary>
     public TimeSpan? NextTimerDueIn
     {
         get
         {
+            var now = GetUtcNow();
             lock (gate)
             {
-                var due = timers.Where(t => t.DueAt is not null).Min(t => t.DueAt);
+                var due = armed.Min(t => t.DueAt);
                 return due is { } at ? (at > now ? at - now : TimeSpan.Zero) : null;
             }
-        }
-    }
-
-    /// <summary>
-    /// Moves time forward and fires every timer that falls due, in order. Time never moves back: when a timer's
-    /// callback (or another thread) advances the clock further while this runs, the later time stands.
-    /// </summary>
-    public void Advance(TimeSpan by)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        DateTimeOffset target;
-        lock (gate)
-        {
-            target = now + by;
-        }
-
-        while (true)
-        {
-            ClockTimer? next;
-            lock (gate)
-            {
-                next = timers.Where(t => t.DueAt is { } due && due <= target).MinBy(t => t.DueAt);
-                if (next is null)
-                {
-                    now = target > now ? target : now;
-                    return;
-                }
-
-                now = next.DueAt!.Value > now ? next.DueAt.Value : now;
-                next.DueAt = next.Period is { } period && period > TimeSpan.Zero ? now + period : null;
-            }
-
-            next.Fire();
         }
     }
 
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new ClockTimer(this, callback, state);
-        lock (gate)
-        {
-            timers.Add(timer);
-        }
-
-        timer.Change(dueTime, period);
+        var timer = new ArmedTimer(this, period);
+        timer.Track(dueTime, period);
+        timer.Inner = base.CreateTimer(
+            s =>
+            {
+                timer.Fired();
+                callback(s);
+            },
+            state,
+            dueTime,
+            period);
         return timer;
     }
 
-    private void Schedule(ClockTimer timer, TimeSpan dueTime, TimeSpan period)
+    private void Set(ArmedTimer timer, bool isArmed)
     {
         lock (gate)
         {
-            timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : now + dueTime;
-            timer.Period = period == Timeout.InfiniteTimeSpan ? null : period;
+            _ = isArmed ? armed.Add(timer) : armed.Remove(timer);
         }
     }
 
-    private void Remove(ClockTimer timer)
+    private sealed class ArmedTimer(TestClock clock, TimeSpan period) : ITimer
     {
-        lock (gate)
+        private TimeSpan period = period;
+
+        public ITimer Inner { get; set; } = null!;
+
+        /// <summary>When the timer fires next (null when not armed); read under the clock's gate.</summary>
+        public DateTimeOffset? DueAt { get; private set; }
+
+        public void Track(TimeSpan dueTime, TimeSpan newPeriod)
         {
-            timers.Remove(timer);
+            period = newPeriod;
+            var isArmed = dueTime != Timeout.InfiniteTimeSpan;
+            lock (clock.gate)
+            {
+                DueAt = isArmed ? clock.GetUtcNow() + dueTime : null;
+            }
+
+            clock.Set(this, isArmed);
         }
-    }
 
-    private sealed class ClockTimer(TestClock clock, TimerCallback callback, object? state) : ITimer
-    {
-        public DateTimeOffset? DueAt { get; set; }
+        public void Fired()
+        {
+            var periodic = period != Timeout.InfiniteTimeSpan && period != TimeSpan.Zero;
+            lock (clock.gate)
+            {
+                DueAt = periodic ? clock.GetUtcNow() + period : null;
+            }
 
-        public TimeSpan? Period { get; set; }
-
-        public void Fire() => callback(state);
+            if (!periodic)
+            {
+                clock.Set(this, false);
+            }
+        }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            clock.Schedule(this, dueTime, period);
-            return true;
+            Track(dueTime, period);
+            return Inner.Change(dueTime, period);
         }
 
-        public void Dispose() => clock.Remove(this);
+        public void Dispose()
+        {
+            clock.Set(this, false);
+            Inner.Dispose();
+        }
 
         public ValueTask DisposeAsync()
         {
-            Dispose();
-            return ValueTask.CompletedTask;
+            clock.Set(this, false);
+            return Inner.DisposeAsync();
         }
     }
 }

@@ -2,7 +2,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Links;
 
@@ -36,9 +36,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
             : await states.UpdateAsync(link.LinkId, current => AfterExchange(current, link), cancellationToken) ?? await states.GetAsync(link.LinkId, cancellationToken) ?? state;
         if ((stored.OwnerUserId ?? ownerUserId) is { } owner)
         {
-            await tables.UserLinks.UpsertEntityAsync(
-                new TableEntity(UserPartition(owner), TableKey.Encode(link.LinkId)) { ["LinkId"] = link.LinkId },
-                cancellationToken: cancellationToken);
+            await tables.UserLinks.UpsertCheckedAsync(new UserLinkRow(owner, link.LinkId).ToEntity(), TableUpdateMode.Replace, cancellationToken);
         }
 
         await LinkIndex.UpsertFromStateAsync(tables, stored, cancellationToken);
@@ -69,9 +67,12 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
     public async Task<IReadOnlyList<string>> GetUserLinkIdsAsync(string userId, CancellationToken cancellationToken = default)
     {
         var ids = new List<string>();
-        await foreach (var row in tables.UserLinks.QueryAsync(TableFilter.Create($"PartitionKey eq {UserPartition(userId)}"), select: ["LinkId"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.UserLinks.QueryAsync<TableEntity>(TableKeys.PartitionFilter(LinkRows.UserPartition(userId)), select: [UserLinkRow.LinkIdColumn], cancellationToken: cancellationToken))
         {
-            ids.Add(row.GetString("LinkId")!);
+            if (row.GetString(UserLinkRow.LinkIdColumn) is { } id)
+            {
+                ids.Add(id);
+            }
         }
 
         return ids;
@@ -184,16 +185,6 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         }
     }
 
-    /// <summary>
-    /// The user index partition of a customer user id: its key encoding, or — when that would pass Table Storage's
-    /// key length limit — a SHA-256 of the id (the partition only has to be found again, never read back).
-    /// </summary>
-    internal static string UserPartition(string userId)
-    {
-        var key = TableKey.Encode(userId);
-        return key.Length <= 400 ? key : "sha256~" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userId)));
-    }
-
     private async Task MarkDeletedAndPurgeAsync(string linkId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -210,7 +201,7 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         var linkId = tombstone.LinkId;
         var partition = LinkRows.Partition(linkId);
         var rows = new List<string>();
-        await foreach (var row in tables.Links.QueryAsync(TableFilter.Create($"PartitionKey eq {partition}"), select: ["PartitionKey"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TableKeys.PartitionFilter(partition), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             if (!row.RowKey.StartsWith(LinkRows.SyncHistoryPrefix, StringComparison.Ordinal))
             {
@@ -222,20 +213,20 @@ public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, 
         {
             try
             {
-                await tables.Links.SubmitTransactionAsync(chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, rk))), cancellationToken);
+                await tables.Links.SubmitCheckedAsync(chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, rk), ETag.All)), cancellationToken);
             }
             catch (TableTransactionFailedException)
             {
                 foreach (var rk in chunk)
                 {
-                    await tables.Links.DeleteEntityAsync(partition, rk, cancellationToken: cancellationToken);
+                    await tables.Links.DeleteEntityAsync(partition, rk, ETag.All, cancellationToken);
                 }
             }
         }
 
         if (tombstone.OwnerUserId is { } owner)
         {
-            await tables.UserLinks.DeleteEntityAsync(UserPartition(owner), TableKey.Encode(linkId), cancellationToken: cancellationToken);
+            await tables.UserLinks.DeleteEntityAsync(LinkRows.UserPartition(owner), LinkRows.Partition(linkId), ETag.All, cancellationToken);
         }
 
         await LinkIndex.UpsertFromStateAsync(tables, tombstone, cancellationToken);

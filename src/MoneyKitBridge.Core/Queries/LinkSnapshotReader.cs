@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using MoneyKitBridge.Core.Storage;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Queries;
 
@@ -17,6 +17,7 @@ public sealed class LinkSnapshotReader(BridgeTables tables, TimeProvider? time =
     private readonly long freshnessTicks = (long)((stateFreshness ?? (time is null ? TimeSpan.Zero : TimeSpan.FromSeconds(1))).TotalSeconds * (time ?? TimeProvider.System).TimestampFrequency);
 
     private const int MaxCachedLinks = 2_000;
+    private static readonly string[] Columns = ["RowKey", .. TransactionRow.QueryColumns];
     private readonly ConcurrentDictionary<string, LinkSnapshot> cache = new(StringComparer.Ordinal);
     private readonly LinkStateStore states = new(tables);
 
@@ -78,23 +79,27 @@ public sealed class LinkSnapshotReader(BridgeTables tables, TimeProvider? time =
         var accounts = new List<StoredAccount>();
         var transactions = new List<StoredTransaction>();
         // One scan of the partition (the service has no secondary index: a second range query would scan again),
-        // each next page already requested while this one is parsed.
-        var filter = TableFilter.Create($"PartitionKey eq {partition}");
-        await foreach (var row in tables.Links.QueryAsync(filter, select: ["AccountId", "TransactionId", "Date", "Datetime", "Pending", "Json"], readAhead: true, cancellationToken: cancellationToken))
+        // each next page already requested while this one is mapped.
+        await foreach (var page in tables.Links.QueryAsync<TableEntity>(TableKeys.PartitionFilter(partition), select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
         {
-            if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+            foreach (var row in page.Values)
             {
-                transactions.Add(new StoredTransaction(
-                    row.GetString("TransactionId")!,
-                    row.GetString("AccountId")!,
-                    DateOnly.ParseExact(row.GetString("Date")!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    row.GetDateTimeOffset("Datetime"),
-                    row.GetBoolean("Pending") ?? false,
-                    row.GetString("Json")!));
-            }
-            else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
-            {
-                accounts.Add(new StoredAccount(row.GetString("AccountId")!, row.GetString("Json")!));
+                if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+                {
+                    var t = TransactionRow.FromEntity(row);
+                    transactions.Add(new StoredTransaction(
+                        t.TransactionId,
+                        t.AccountId,
+                        DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        t.Datetime,
+                        t.Pending,
+                        t.Json));
+                }
+                else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
+                {
+                    var a = AccountRow.FromEntity(row);
+                    accounts.Add(new StoredAccount(a.AccountId, a.Json));
+                }
             }
         }
 

@@ -25,7 +25,7 @@ public sealed class OnDemandRefresh(BridgeTables tables, MoneyKitClient moneyKit
         ArgumentException.ThrowIfNullOrEmpty(linkId);
         ArgumentNullException.ThrowIfNull(products);
         var now = time.GetUtcNow();
-        var index = await tables.LinkIndex.GetEntityIfExistsAsync(LinkRows.IndexPartition, LinkRows.Partition(linkId), cancellationToken: cancellationToken);
+        var index = await LinkIndex.GetAsync(tables, linkId, cancellationToken);
         var wait = RefreshLimits.WaitBefore(products, p => LinkIndex.LastAcceptedRefresh(index, p), now);
         if (wait > TimeSpan.Zero)
         {

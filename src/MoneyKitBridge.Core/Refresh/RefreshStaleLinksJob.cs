@@ -1,10 +1,8 @@
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Core.Refresh;
 
@@ -93,36 +91,20 @@ public sealed class RefreshStaleLinksJob(
         return result;
     }
 
-    private async Task<List<TableEntity>> FindDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<LinkIndexRow>> FindDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var filter = TableFilter.Create(
-            $"PartitionKey eq {LinkRows.IndexPartition} and State eq {MoneyKitLinkStates.Connected} and TransactionsRefreshedAt le {now - settings.StaleAfter} and NotBefore le {now}");
-        var rows = new List<TableEntity>();
-        await foreach (var row in tables.LinkIndex.QueryAsync(filter, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
+        var rows = await LinkIndex.QueryAsync(
+            tables,
+            $"State eq {MoneyKitLinkStates.Connected} and TransactionsRefreshedAt le {now - settings.StaleAfter} and NotBefore le {now}",
+            int.MaxValue,
+            cancellationToken);
 
         // Stalest first, and never more than the run may do.
-        return rows.OrderBy(r => r.GetDateTimeOffset(LinkIndex.RefreshedAtProperty)).Take(settings.MaxLinksPerRun).ToList();
+        return rows.OrderBy(r => r.TransactionsRefreshedAt).Take(settings.MaxLinksPerRun).ToList();
     }
 
-    private async Task<List<TableEntity>> FindAwaitingAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var filter = TableFilter.Create(
-            $"PartitionKey eq {LinkRows.IndexPartition} and AwaitingRefresh eq {true} and RefreshRequestedAt le {now - settings.ReconcileAfter}");
-        var rows = new List<TableEntity>();
-        await foreach (var row in tables.LinkIndex.QueryAsync(filter, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-            if (rows.Count >= settings.MaxLinksPerRun)
-            {
-                break;
-            }
-        }
-
-        return rows;
-    }
+    private Task<List<LinkIndexRow>> FindAwaitingAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        LinkIndex.QueryAsync(tables, $"AwaitingRefresh eq {true} and RefreshRequestedAt le {now - settings.ReconcileAfter}", settings.MaxLinksPerRun, cancellationToken);
 
     private enum RefreshAttempt
     {
@@ -131,9 +113,9 @@ public sealed class RefreshStaleLinksJob(
         Skipped,
     }
 
-    private async Task<RefreshAttempt> RefreshOneAsync(TableEntity row, CancellationToken cancellationToken)
+    private async Task<RefreshAttempt> RefreshOneAsync(LinkIndexRow row, CancellationToken cancellationToken)
     {
-        var linkId = row.GetString(LinkIndex.LinkIdProperty)!;
+        var linkId = row.LinkId;
         var now = time.GetUtcNow();
 
         // MoneyKit would refuse (an on-demand refresh was accepted within its limit): leave the link for a later run.
@@ -143,16 +125,8 @@ public sealed class RefreshStaleLinksJob(
         }
 
         // Claim: only the run whose ETag-guarded write lands refreshes the link.
-        var claimed = row.Clone();
-        claimed[LinkIndex.NotBeforeProperty] = now + settings.MinRefreshInterval;
-        claimed[LinkIndex.RefreshRequestedAtProperty] = now;
-        claimed[LinkIndex.AwaitingRefreshProperty] = true;
-        ETag etag;
-        try
-        {
-            etag = await tables.LinkIndex.UpdateEntityAsync(claimed, row.ETag, merge: false, cancellationToken);
-        }
-        catch (TableConcurrencyException)
+        var claimed = row with { NotBefore = now + settings.MinRefreshInterval, RefreshRequestedAt = now, AwaitingRefresh = true };
+        if (await LinkIndex.TryReplaceAsync(tables, claimed, row.ETag, cancellationToken) is not { } etag)
         {
             return RefreshAttempt.Skipped;
         }
@@ -184,16 +158,14 @@ public sealed class RefreshStaleLinksJob(
         catch (MoneyKitException e) when (e.Status == 429)
         {
             var retryAt = time.GetUtcNow() + (e.RetryAfter ?? settings.MinRefreshInterval);
-            claimed[LinkIndex.NotBeforeProperty] = retryAt > now + settings.MinRefreshInterval ? retryAt : now + settings.MinRefreshInterval;
-            claimed[LinkIndex.AwaitingRefreshProperty] = false;
-            await TryUpdateAsync(claimed, etag, cancellationToken);
+            var notBefore = retryAt > now + settings.MinRefreshInterval ? retryAt : now + settings.MinRefreshInterval;
+            await LinkIndex.TryReplaceAsync(tables, claimed with { NotBefore = notBefore, AwaitingRefresh = false }, etag, cancellationToken);
             logger.LogWarning("MoneyKit rate-limited the refresh of link {LinkId} until {RetryAt}; stopping new refreshes this run", linkId, retryAt);
             return RefreshAttempt.RateLimited;
         }
         catch (MoneyKitException e)
         {
-            claimed[LinkIndex.AwaitingRefreshProperty] = false;
-            await TryUpdateAsync(claimed, etag, cancellationToken);
+            await LinkIndex.TryReplaceAsync(tables, claimed with { AwaitingRefresh = false }, etag, cancellationToken);
             logger.LogWarning("Refresh of link {LinkId} failed: {Status} {ErrorCode} (request {RequestId})", linkId, e.Status, e.ErrorCode, e.RequestId);
             if (e.Status is 404 or 410 or 422)
             {
@@ -204,10 +176,10 @@ public sealed class RefreshStaleLinksJob(
         }
     }
 
-    private async Task<bool> ReconcileOneAsync(TableEntity row, CancellationToken cancellationToken)
+    private async Task<bool> ReconcileOneAsync(LinkIndexRow row, CancellationToken cancellationToken)
     {
-        var linkId = row.GetString(LinkIndex.LinkIdProperty)!;
-        var storedRefreshedAt = row.GetDateTimeOffset(LinkIndex.RefreshedAtProperty) ?? LinkIndex.Never;
+        var linkId = row.LinkId;
+        var storedRefreshedAt = row.TransactionsRefreshedAt;
         try
         {
             var link = await moneyKit.GetLinkAsync(linkId, cancellationToken);
@@ -223,11 +195,9 @@ public sealed class RefreshStaleLinksJob(
             logger.LogWarning("Could not check link {LinkId} for a completed refresh: {Status} {ErrorCode}", linkId, e.Status, e.ErrorCode);
         }
 
-        if (row.GetDateTimeOffset(LinkIndex.RefreshRequestedAtProperty) is { } requested && time.GetUtcNow() - requested > settings.GiveUpAfter)
+        if (row.RefreshRequestedAt is { } requested && time.GetUtcNow() - requested > settings.GiveUpAfter)
         {
-            var next = row.Clone();
-            next[LinkIndex.AwaitingRefreshProperty] = false;
-            await TryUpdateAsync(next, row.ETag, cancellationToken);
+            await LinkIndex.TryReplaceAsync(tables, row with { AwaitingRefresh = false }, row.ETag, cancellationToken);
         }
 
         return false;
@@ -253,17 +223,5 @@ public sealed class RefreshStaleLinksJob(
         }
 
         return granted;
-    }
-
-    private async Task TryUpdateAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await tables.LinkIndex.UpdateEntityAsync(entity, etag, merge: false, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            // The sync engine or another run updated it; theirs is newer.
-        }
     }
 }

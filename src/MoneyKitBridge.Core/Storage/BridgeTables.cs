@@ -1,4 +1,5 @@
-using MoneyKitBridge.TableStorage;
+using Azure.Core;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Storage;
 
@@ -15,11 +16,35 @@ public sealed class BridgeTables
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Prefix = prefix;
         Links = service.GetTableClient(prefix + "links");
         States = service.GetTableClient(prefix + "linkstates");
         UserLinks = service.GetTableClient(prefix + "userlinks");
         LinkIndex = service.GetTableClient(prefix + "linkindex");
     }
+
+    /// <summary>Tables of a storage account reached with a connection string (Azurite, account key).</summary>
+    public static BridgeTables Connect(string connectionString, string prefix, TableClientOptions? options = null) =>
+        new(new TableServiceClient(connectionString, options ?? CreateOptions()), prefix);
+
+    /// <summary>Tables of a storage account reached at an https Table service URI with a token credential (managed identity).</summary>
+    public static BridgeTables Connect(Uri tableServiceUri, TokenCredential credential, string prefix, TableClientOptions? options = null) =>
+        new(new TableServiceClient(tableServiceUri, credential, options ?? CreateOptions()), prefix);
+
+    /// <summary>Exponential retries (3 tries, 0.8 s base, 30 s cap), as the bridge has always used.</summary>
+    public static TableClientOptions CreateOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(800);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(35);
+        return options;
+    }
+
+    /// <summary>The table name prefix.</summary>
+    public string Prefix { get; }
 
     public TableClient Links { get; }
 

@@ -1,5 +1,5 @@
 using Azure;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Storage;
 
@@ -7,33 +7,90 @@ namespace MoneyKitBridge.Core.Storage;
 /// One small row per link in the <c>linkindex</c> table (single partition) so the refresh planner finds due links
 /// with one filtered query instead of reading every link's data: state, last transactions refresh, the earliest
 /// time the next refresh is allowed, whether a requested refresh has not been synced yet, and when MoneyKit last
-/// accepted a refresh of each product (<see cref="AcceptedRefreshProperty"/>; what its per-product limits count).
+/// accepted a refresh of each product (<see cref="AcceptedRefreshes"/>; what its per-product limits count).
 /// </summary>
-public static class LinkIndex
+public sealed record LinkIndexRow
 {
-    public const string LinkIdProperty = "LinkId";
-    public const string StateProperty = "State";
-    public const string RefreshedAtProperty = "TransactionsRefreshedAt";
-    public const string NotBeforeProperty = "NotBefore";
-    public const string RefreshRequestedAtProperty = "RefreshRequestedAt";
-    public const string AwaitingRefreshProperty = "AwaitingRefresh";
-    public const string AcceptedRefreshPrefix = "RefreshAccepted_";
-
     /// <summary>Stands for "never": Table Storage's smallest DateTime.</summary>
     public static readonly DateTimeOffset Never = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The property holding when MoneyKit last accepted a refresh of <paramref name="product"/> (a product name is a valid property name).</summary>
-    public static string AcceptedRefreshProperty(string product) => AcceptedRefreshPrefix + product;
+    /// <summary>Prefix of the per-product accepted-refresh properties (a product name is a valid property name).</summary>
+    public const string AcceptedRefreshPrefix = "RefreshAccepted_";
 
+    private static readonly Dictionary<string, DateTimeOffset> EmptyRefreshes = [];
+
+    public required string LinkId { get; init; }
+
+    /// <summary>The link's MoneyKit state, or <c>blocked</c> while a link error stops its syncs.</summary>
+    public string State { get; init; } = string.Empty;
+
+    /// <summary>Last transactions refresh (<see cref="Never"/> when none).</summary>
+    public DateTimeOffset TransactionsRefreshedAt { get; init; } = Never;
+
+    /// <summary>Earliest time the next refresh may be requested.</summary>
+    public DateTimeOffset NotBefore { get; init; } = Never;
+
+    /// <summary>When the last refresh was requested.</summary>
+    public DateTimeOffset? RefreshRequestedAt { get; init; }
+
+    /// <summary>A requested refresh has not been synced yet (the timer reconciles lost webhooks through it).</summary>
+    public bool AwaitingRefresh { get; init; }
+
+    /// <summary>When MoneyKit last accepted a refresh, per product (stored as <c>RefreshAccepted_{product}</c>).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> AcceptedRefreshes { get; init; } = EmptyRefreshes;
+
+    public ETag ETag { get; init; }
+
+    public TableEntity ToEntity()
+    {
+        var entity = new TableEntity(LinkRows.IndexPartition, LinkRows.Partition(LinkId))
+            .Put(nameof(LinkId), LinkId)
+            .Put(nameof(State), State)
+            .Put(nameof(TransactionsRefreshedAt), TransactionsRefreshedAt)
+            .Put(nameof(NotBefore), NotBefore)
+            .Put(nameof(RefreshRequestedAt), RefreshRequestedAt)
+            .Put(nameof(AwaitingRefresh), AwaitingRefresh);
+        foreach (var (product, acceptedAt) in AcceptedRefreshes)
+        {
+            entity[AcceptedRefreshPrefix + product] = acceptedAt;
+        }
+
+        return entity;
+    }
+
+    public static LinkIndexRow FromEntity(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return new()
+        {
+            LinkId = entity.GetString(nameof(LinkId)) ?? TableKeys.Decode(entity.RowKey),
+            State = entity.GetString(nameof(State)) ?? string.Empty,
+            TransactionsRefreshedAt = entity.GetDateTimeOffset(nameof(TransactionsRefreshedAt)) ?? Never,
+            NotBefore = entity.GetDateTimeOffset(nameof(NotBefore)) ?? Never,
+            RefreshRequestedAt = entity.GetDateTimeOffset(nameof(RefreshRequestedAt)),
+            AwaitingRefresh = entity.GetBoolean(nameof(AwaitingRefresh)) ?? false,
+            AcceptedRefreshes = entity.Keys
+                .Where(key => key.StartsWith(AcceptedRefreshPrefix, StringComparison.Ordinal) && entity.GetDateTimeOffset(key) is not null)
+                .ToDictionary(key => key[AcceptedRefreshPrefix.Length..], key => entity.GetDateTimeOffset(key)!.Value, StringComparer.Ordinal),
+            ETag = entity.ETag,
+        };
+    }
+}
+
+/// <summary>Reads and writes <see cref="LinkIndexRow"/>s (every update ETag-guarded).</summary>
+public static class LinkIndex
+{
     /// <summary>When MoneyKit last accepted a refresh of <paramref name="product"/> of the row's link; null when never (or no row).</summary>
-    public static DateTimeOffset? LastAcceptedRefresh(TableEntity? row, string product) => row?.GetDateTimeOffset(AcceptedRefreshProperty(product));
+    public static DateTimeOffset? LastAcceptedRefresh(LinkIndexRow? row, string product) =>
+        row is not null && row.AcceptedRefreshes.TryGetValue(product, out var acceptedAt) ? acceptedAt : null;
 
     /// <summary>
     /// Records that MoneyKit accepted a refresh of <paramref name="products"/> requested at <paramref name="requestedAt"/>
     /// (taken before the call, so never later than MoneyKit's own record). With <paramref name="notBefore"/>, also keeps
     /// the timer away until then and marks the refresh as awaiting its sync. A merge of these properties only,
-    /// unconditional: every other writer of the row replaces it under its ETag, so nothing recorded here is lost.
-    /// Nothing happens when the link has no index row (deleted).
+    /// unconditional: every other writer replaces the row under its ETag from a read that carries these properties
+    /// (<see cref="LinkIndexRow.AcceptedRefreshes"/>), so nothing recorded here is lost. Nothing happens when the link
+    /// has no index row (deleted).
     /// </summary>
     public static async Task RecordAcceptedRefreshAsync(BridgeTables tables, string linkId, IEnumerable<string> products, DateTimeOffset requestedAt, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
@@ -42,19 +99,19 @@ public static class LinkIndex
         var changes = new TableEntity(LinkRows.IndexPartition, LinkRows.Partition(linkId));
         foreach (var product in products)
         {
-            changes[AcceptedRefreshProperty(product)] = requestedAt;
+            changes[LinkIndexRow.AcceptedRefreshPrefix + product] = requestedAt;
         }
 
         if (notBefore is { } until)
         {
-            changes[NotBeforeProperty] = until;
-            changes[RefreshRequestedAtProperty] = requestedAt;
-            changes[AwaitingRefreshProperty] = true;
+            changes[nameof(LinkIndexRow.NotBefore)] = until;
+            changes[nameof(LinkIndexRow.RefreshRequestedAt)] = requestedAt;
+            changes[nameof(LinkIndexRow.AwaitingRefresh)] = true;
         }
 
         try
         {
-            await tables.LinkIndex.UpdateEntityAsync(changes, ETag.All, merge: true, cancellationToken);
+            await tables.LinkIndex.UpdateCheckedAsync(changes, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -67,38 +124,37 @@ public static class LinkIndex
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(state);
-        var rowKey = LinkRows.Partition(state.LinkId);
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var current = await tables.LinkIndex.GetEntityIfExistsAsync(LinkRows.IndexPartition, rowKey, cancellationToken: cancellationToken);
+            var current = await GetAsync(tables, state.LinkId, cancellationToken);
             if (state.IsDeleted)
             {
                 if (current is not null)
                 {
-                    await tables.LinkIndex.DeleteEntityAsync(LinkRows.IndexPartition, rowKey, cancellationToken: cancellationToken);
+                    await tables.LinkIndex.DeleteEntityAsync(LinkRows.IndexPartition, LinkRows.Partition(state.LinkId), ETag.All, cancellationToken);
                 }
 
                 return;
             }
 
-            var next = current?.Clone() ?? new TableEntity(LinkRows.IndexPartition, rowKey);
-
-            var refreshedAt = state.TransactionsRefreshedAt ?? Never;
-            next[LinkIdProperty] = state.LinkId;
-            next[StateProperty] = state.SyncBlockedBy is null ? state.State ?? string.Empty : "blocked";
-            next[RefreshedAtProperty] = refreshedAt;
-            next[NotBeforeProperty] = current?.GetDateTimeOffset(NotBeforeProperty) ?? Never;
-            var requestedAt = current?.GetDateTimeOffset(RefreshRequestedAtProperty);
-            next[AwaitingRefreshProperty] = requestedAt is { } requested && refreshedAt < requested && (current?.GetBoolean(AwaitingRefreshProperty) ?? false);
+            var refreshedAt = state.TransactionsRefreshedAt ?? LinkIndexRow.Never;
+            var requestedAt = current?.RefreshRequestedAt;
+            var next = (current ?? new LinkIndexRow { LinkId = state.LinkId }) with
+            {
+                LinkId = state.LinkId,
+                State = state.SyncBlockedBy is null ? state.State ?? string.Empty : "blocked",
+                TransactionsRefreshedAt = refreshedAt,
+                AwaitingRefresh = requestedAt is { } requested && refreshedAt < requested && (current?.AwaitingRefresh ?? false),
+            };
             try
             {
                 if (current is null)
                 {
-                    await tables.LinkIndex.AddEntityAsync(next, cancellationToken);
+                    await tables.LinkIndex.AddCheckedAsync(next.ToEntity(), cancellationToken);
                 }
                 else
                 {
-                    await tables.LinkIndex.UpdateEntityAsync(next, current.ETag, merge: false, cancellationToken);
+                    await tables.LinkIndex.UpdateCheckedAsync(next.ToEntity(), current.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
                 return;
@@ -108,5 +164,46 @@ public static class LinkIndex
                 // Changed meanwhile (the planner claimed it): read again.
             }
         }
+    }
+
+    /// <summary>The link's index row, or null.</summary>
+    public static async Task<LinkIndexRow?> GetAsync(BridgeTables tables, string linkId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var response = await tables.LinkIndex.GetEntityIfExistsAsync<TableEntity>(LinkRows.IndexPartition, LinkRows.Partition(linkId), cancellationToken: cancellationToken);
+        return response.HasValue ? LinkIndexRow.FromEntity(response.Value!) : null;
+    }
+
+    /// <summary>Replaces the row if its ETag is still <paramref name="ifMatch"/>; the new ETag, or null when it changed or is gone.</summary>
+    public static async Task<ETag?> TryReplaceAsync(BridgeTables tables, LinkIndexRow row, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(row);
+        try
+        {
+            return await tables.LinkIndex.UpdateCheckedAsync(row.ToEntity(), ifMatch, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Rows matching <paramref name="filter"/> (made with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>), at most <paramref name="max"/>.</summary>
+    public static async Task<List<LinkIndexRow>> QueryAsync(BridgeTables tables, FormattableString filter, int max, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var rows = new List<LinkIndexRow>();
+        var text = TableClient.CreateQueryFilter($"PartitionKey eq {LinkRows.IndexPartition}") + " and " + TableClient.CreateQueryFilter(filter);
+        await foreach (var entity in tables.LinkIndex.QueryAsync<TableEntity>(text, cancellationToken: cancellationToken))
+        {
+            rows.Add(LinkIndexRow.FromEntity(entity));
+            if (rows.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return rows;
     }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Core.Storage;
 
-/// <summary>Key layout of a link's partition. Row keys sort by kind; history rows sort newest first.</summary>
+/// <summary>
+/// Key layout of the bridge's tables. Every key derived from an outside value goes through
+/// <see cref="TableKeys.ForValue"/> (encoded, hashed when long), so it is valid and fits the key limit. Row keys
+/// sort by kind; history rows sort newest first.
+/// </summary>
 public static class LinkRows
 {
     public const string StateRow = "state";
@@ -11,23 +14,31 @@ public static class LinkRows
     public const string TransactionPrefix = "tx_";
     public const string SyncHistoryPrefix = "sync_";
     public const string EventPrefix = "evt_";
+    public const string ProductPrefix = "prod_";
     public const string IndexPartition = "links";
 
-    public static string Partition(string linkId) => TableKey.Encode(linkId);
+    /// <summary>The partition of a link (table <c>links</c> and <c>linkstates</c>) and its row key in <c>linkindex</c>.</summary>
+    public static string Partition(string linkId) => TableKeys.ForValue(linkId);
 
-    public static string Account(string accountId) => AccountPrefix + TableKey.Encode(accountId);
+    public static string Account(string accountId) => AccountPrefix + TableKeys.ForValue(accountId);
 
-    public static string Transaction(string transactionId) => TransactionPrefix + TableKey.Encode(transactionId);
+    public static string Transaction(string transactionId) => TransactionPrefix + TableKeys.ForValue(transactionId);
 
     /// <summary>Newest first: the row key holds the ticks remaining until the end of time.</summary>
     public static string SyncHistory(DateTimeOffset at) => SyncHistoryPrefix + Inverted(at) + "_" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>The row of a webhook event in the link's <c>linkstates</c> partition, keyed by its idempotency key (so a second delivery cannot insert it again).</summary>
-    public static string Event(string idempotencyKey) => EventPrefix + TableKey.Encode(idempotencyKey);
+    public static string Event(string idempotencyKey) => EventPrefix + TableKeys.ForValue(idempotencyKey);
+
+    /// <summary>The row of a product's refresh state in the link's <c>linkstates</c> partition.</summary>
+    public static string Product(string product) => ProductPrefix + TableKeys.ForValue(product);
+
+    /// <summary>The <c>userlinks</c> partition of a customer user.</summary>
+    public static string UserPartition(string userId) => TableKeys.ForValue(userId);
 
     private static string Inverted(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
-    public static string KindFilter(string partition, string prefix) =>
-        TableFilter.Create($"PartitionKey eq {partition}") + " and " + TableFilter.StartsWith("RowKey", prefix);
+    /// <summary>Filter of the rows of one kind (row key prefix) in a partition.</summary>
+    public static string KindFilter(string partition, string prefix) => TableKeys.KindFilter(partition, prefix);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Storage;
 
@@ -67,7 +67,7 @@ public sealed record LinkState
 
     public static LinkState FromEntity(TableEntity entity) => new()
     {
-        LinkId = entity.GetString(nameof(LinkId)) ?? TableKey.Decode(entity.PartitionKey),
+        LinkId = entity.GetString(nameof(LinkId)) ?? TableKeys.Decode(entity.PartitionKey),
         OwnerUserId = entity.GetString(nameof(OwnerUserId)),
         State = entity.GetString(nameof(State)),
         ErrorCode = entity.GetString(nameof(ErrorCode)),
@@ -98,15 +98,15 @@ public sealed record LinkState
         ArgumentNullException.ThrowIfNull(before);
         var next = ToEntity();
         var old = before.ToEntity();
-        if (old.Any(p => !next.ContainsKey(p.Key)))
+        if (old.Custom().Any(p => !next.ContainsKey(p.Key)))
         {
             return new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, before.ETag);
         }
 
         var changes = new TableEntity(next.PartitionKey, next.RowKey);
-        foreach (var (name, value) in next)
+        foreach (var (name, value) in next.Custom())
         {
-            if (!Equals(old[name], value))
+            if (!Equals(old.TryGetValue(name, out var was) ? was : null, value))
             {
                 changes[name] = value;
             }
@@ -116,31 +116,26 @@ public sealed record LinkState
     }
 
     /// <summary>The full row (replace semantics: absent values are removed).</summary>
-    public TableEntity ToEntity()
-    {
-        var entity = new TableEntity(LinkRows.Partition(LinkId), LinkRows.StateRow)
-        {
-            [nameof(LinkId)] = LinkId,
-            [nameof(OwnerUserId)] = OwnerUserId,
-            [nameof(State)] = State,
-            [nameof(ErrorCode)] = ErrorCode,
-            [nameof(LinkJson)] = LinkJson,
-            [nameof(Cursor)] = Cursor,
-            [nameof(Version)] = Version,
-            [nameof(HasData)] = HasData,
-            [nameof(TransactionsRefreshedAt)] = TransactionsRefreshedAt,
-            [nameof(PendingRefreshedAt)] = PendingRefreshedAt,
-            [nameof(LastSyncAt)] = LastSyncAt,
-            [nameof(SyncBlockedBy)] = SyncBlockedBy,
-            [nameof(LeaseOwner)] = LeaseOwner,
-            [nameof(LeaseUntil)] = LeaseUntil,
-            [nameof(SyncRequested)] = SyncRequested,
-            [nameof(StateChangedAt)] = StateChangedAt,
-            [nameof(DeletedAt)] = DeletedAt,
-            [nameof(CreatedAt)] = CreatedAt,
-        };
-        return entity;
-    }
+    public TableEntity ToEntity() =>
+        new TableEntity(LinkRows.Partition(LinkId), LinkRows.StateRow)
+            .Put(nameof(LinkId), LinkId)
+            .Put(nameof(OwnerUserId), OwnerUserId)
+            .Put(nameof(State), State)
+            .Put(nameof(ErrorCode), ErrorCode)
+            .Put(nameof(LinkJson), LinkJson)
+            .Put(nameof(Cursor), Cursor)
+            .Put(nameof(Version), Version)
+            .Put(nameof(HasData), HasData)
+            .Put(nameof(TransactionsRefreshedAt), TransactionsRefreshedAt)
+            .Put(nameof(PendingRefreshedAt), PendingRefreshedAt)
+            .Put(nameof(LastSyncAt), LastSyncAt)
+            .Put(nameof(SyncBlockedBy), SyncBlockedBy)
+            .Put(nameof(LeaseOwner), LeaseOwner)
+            .Put(nameof(LeaseUntil), LeaseUntil)
+            .Put(nameof(SyncRequested), SyncRequested)
+            .Put(nameof(StateChangedAt), StateChangedAt)
+            .Put(nameof(DeletedAt), DeletedAt)
+            .Put(nameof(CreatedAt), CreatedAt);
 
     public static string SerializeLink(MoneyKitLink link) => JsonSerializer.Serialize(link, MoneyKitJsonContext.Default.MoneyKitLink);
 }

@@ -1,5 +1,5 @@
 using Azure;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Storage;
 
@@ -8,8 +8,8 @@ public sealed class LinkStateStore(BridgeTables tables)
 {
     public async Task<LinkState?> GetAsync(string linkId, CancellationToken cancellationToken = default)
     {
-        var entity = await tables.States.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
-        return entity is null ? null : LinkState.FromEntity(entity);
+        var response = await tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
+        return response.HasValue ? LinkState.FromEntity(response.Value!) : null;
     }
 
     /// <summary>Creates the row; false when it already exists.</summary>
@@ -18,7 +18,7 @@ public sealed class LinkStateStore(BridgeTables tables)
         tables.StateCache.Invalidate(state.LinkId);
         try
         {
-            await tables.States.AddEntityAsync(state.ToEntity(), cancellationToken);
+            await tables.States.AddCheckedAsync(state.ToEntity(), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -37,10 +37,10 @@ public sealed class LinkStateStore(BridgeTables tables)
         tables.StateCache.Invalidate(state.LinkId);
         try
         {
-            var etag = await tables.States.UpdateEntityAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, merge: false, cancellationToken);
+            var etag = await tables.States.UpdateCheckedAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, TableUpdateMode.Replace, cancellationToken);
             return state with { ETag = etag };
         }
-        catch (TableConcurrencyException)
+        catch (RequestFailedException e) when (e.Status == 412)
         {
             return null;
         }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Sync;
 
@@ -184,13 +184,13 @@ public sealed class LinkSyncEngine
                 var upserts = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
                 foreach (var t in page.Transactions.Created)
                 {
-                    adds[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
+                    adds[t.TransactionId] = TransactionRow.From(t, refreshedAt).ToEntity(partition);
                 }
 
                 foreach (var t in page.Transactions.Updated)
                 {
                     adds.Remove(t.TransactionId);
-                    upserts[t.TransactionId] = SnapshotRows.Transaction(partition, t, refreshedAt);
+                    upserts[t.TransactionId] = TransactionRow.From(t, refreshedAt).ToEntity(partition);
                 }
 
                 var deletes = page.Transactions.Removed.Where(id => !adds.ContainsKey(id) && !upserts.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
@@ -207,7 +207,7 @@ public sealed class LinkSyncEngine
 
                 if (page.Accounts is { Count: > 0 } accounts)
                 {
-                    await WriteBatchesAsync(accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SnapshotRows.Account(partition, a))), cancellationToken);
+                    await WriteBatchesAsync(accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, AccountRow.From(a).ToEntity(partition))), cancellationToken);
                     accountsSeen = true;
                     await ReachedAsync(SyncCheckpoint.AccountsWritten);
                 }
@@ -284,7 +284,7 @@ public sealed class LinkSyncEngine
         try
         {
             var response = await moneyKit.GetAccountsAsync(state.LinkId, cancellationToken);
-            await WriteBatchesAsync(response.Accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, SnapshotRows.Account(partition, a))), cancellationToken);
+            await WriteBatchesAsync(response.Accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, AccountRow.From(a).ToEntity(partition))), cancellationToken);
             await ReachedAsync(SyncCheckpoint.AccountsWritten);
             return true;
         }
@@ -319,13 +319,13 @@ public sealed class LinkSyncEngine
             {
                 try
                 {
-                    await tables.Links.SubmitTransactionAsync(batch, ct);
+                    await tables.Links.SubmitCheckedAsync(batch, ct);
                 }
                 catch (TableTransactionFailedException e) when (e.Status == 409)
                 {
                     // Inserted by an earlier, interrupted run: nothing of this batch was applied; upsert it instead.
-                    await tables.Links.SubmitTransactionAsync(
-                        batch.Select(a => a.ActionType == TableTransactionActionType.Add ? a with { ActionType = TableTransactionActionType.UpsertReplace } : a),
+                    await tables.Links.SubmitCheckedAsync(
+                        batch.Select(a => a.ActionType == TableTransactionActionType.Add ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, a.Entity) : a),
                         ct);
                 }
 
@@ -339,16 +339,15 @@ public sealed class LinkSyncEngine
         await Parallel.ForEachAsync(
             rowKeys,
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelBatches * 2, CancellationToken = cancellationToken },
-            async (rowKey, ct) => await tables.Links.DeleteEntityAsync(partition, rowKey, cancellationToken: ct));
+            async (rowKey, ct) => await tables.Links.DeleteEntityAsync(partition, rowKey, ETag.All, ct));
     }
 
     private async Task<int> ReplacePendingAsync(string partition, DateTimeOffset refreshedAt, CancellationToken cancellationToken)
     {
-        var filter = LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and Pending eq true";
         var stale = new List<string>();
-        await foreach (var row in tables.Links.QueryAsync(filter, select: ["RefreshMark"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.PendingFilter(partition), select: ["RowKey", TransactionRow.RefreshMarkColumn], cancellationToken: cancellationToken))
         {
-            if (row.GetDateTimeOffset("RefreshMark") != refreshedAt)
+            if (TransactionRow.FromEntity(row).RefreshMark != refreshedAt)
             {
                 stale.Add(row.RowKey);
             }
@@ -361,25 +360,13 @@ public sealed class LinkSyncEngine
     private async Task RecordHistoryAsync(string partition, SyncTrigger trigger, DateTimeOffset started, SyncOutcome outcome, string? requestId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var row = new TableEntity(partition, LinkRows.SyncHistory(now))
-        {
-            ["Trigger"] = trigger.ToString(),
-            ["StartedAt"] = started,
-            ["EndedAt"] = now,
-            ["Pages"] = outcome.Pages,
-            ["Created"] = outcome.Created,
-            ["Updated"] = outcome.Updated,
-            ["Removed"] = outcome.Removed,
-            ["PendingReplaced"] = outcome.PendingReplaced,
-            ["Outcome"] = outcome.Status.ToString(),
-            ["Error"] = outcome.Error,
-            ["RequestId"] = requestId,
-        };
-        await tables.Links.UpsertEntityAsync(row, cancellationToken: cancellationToken);
+        var row = new SyncHistoryRow(
+            trigger.ToString(), started, now, outcome.Pages, outcome.Created, outcome.Updated, outcome.Removed, outcome.PendingReplaced, outcome.Status.ToString(), outcome.Error, requestId);
+        await tables.Links.UpsertCheckedAsync(row.ToEntity(partition), TableUpdateMode.Replace, cancellationToken);
 
         var old = new List<string>();
         var seen = 0;
-        await foreach (var history in tables.Links.QueryAsync(LinkRows.KindFilter(partition, LinkRows.SyncHistoryPrefix), select: ["Outcome"], cancellationToken: cancellationToken))
+        await foreach (var history in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.SyncHistoryPrefix), select: ["RowKey", SyncHistoryRow.OutcomeColumn], cancellationToken: cancellationToken))
         {
             if (++seen > options.MaxHistory)
             {

@@ -22,4 +22,5 @@ public static class WebhookErrorCodes
     public const string BodyMismatch = "webhook_error.body_mismatch";
     public const string InvalidBody = "webhook_error.invalid_body";
     public const string StorageUnavailable = "api_error.storage_unavailable";
+    public const string UnstorableEvent = "webhook_error.unstorable_event";
 }

@@ -41,6 +41,7 @@ internal static class WebhookLog
         WebhookOutcome.UnknownEvent => "unknown_event",
         WebhookOutcome.UnsupportedVersion => "unsupported_version",
         WebhookOutcome.UnknownState => "unknown_state",
+        WebhookOutcome.Unstorable => "unstorable",
         _ => "failed",
     };
 }

@@ -6,7 +6,7 @@ using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Webhooks;
 
@@ -39,6 +39,12 @@ public enum WebhookOutcome
 
     /// <summary>Storage failed; nothing was committed as processed, so MoneyKit's retry processes it again (answered 503).</summary>
     Failed,
+
+    /// <summary>
+    /// Storage refused the event itself (a value outside the service's limits): it can never be stored, so it is
+    /// refused once (answered 422) instead of reported as an outage; nothing changed.
+    /// </summary>
+    Unstorable,
 }
 
 /// <summary>
@@ -47,8 +53,13 @@ public enum WebhookOutcome
 /// </summary>
 public sealed record WebhookProcessingResult(WebhookOutcome Outcome, Task Background)
 {
-    /// <summary>HTTP status to answer MoneyKit with: 2xx for every settled outcome, 503 on storage failure.</summary>
-    public int Status => Outcome == WebhookOutcome.Failed ? 503 : 200;
+    /// <summary>HTTP status to answer MoneyKit with: 2xx for every settled outcome, 503 on a storage outage, 422 for an event storage refuses.</summary>
+    public int Status => Outcome switch
+    {
+        WebhookOutcome.Failed => 503,
+        WebhookOutcome.Unstorable => 422,
+        _ => 200,
+    };
 }
 
 /// <summary>
@@ -74,9 +85,6 @@ public sealed record WebhookProcessingResult(WebhookOutcome Outcome, Task Backgr
 /// </summary>
 public sealed class WebhookProcessor : IAsyncDisposable
 {
-    /// <summary>Row key prefix of the per-product refresh rows in a link's <c>linkstates</c> partition.</summary>
-    public const string ProductRowPrefix = "prod_";
-
     private const int MaxHints = 10_000;
     private const int LinkStripes = 1024;
     private const int MaxEventsPerTransaction = 99; // plus the state row: the service's limit of 100 actions
@@ -117,7 +125,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
     }
 
     /// <summary>What an event other than a state change does: its outcome and, for a product refresh, the product's row.</summary>
-    private sealed record Plan(WebhookOutcome Outcome, TableEntity? ProductRow = null, ETag ProductETag = default);
+    private sealed record Plan(WebhookOutcome Outcome, ProductRefreshRow? ProductRow = null);
 
     /// <summary>A state change waiting on its link's lane.</summary>
     private sealed record QueuedChange(Delivery Delivery, TaskCompletionSource<WebhookOutcome> Done);
@@ -165,6 +173,11 @@ public sealed class WebhookProcessor : IAsyncDisposable
 
             throw new InvalidOperationException($"The product row of link {webhookEvent.LinkId} kept changing while a webhook was applied.");
         }
+        catch (Exception e) when (StorageErrors.IsCausedByInput(e))
+        {
+            LogUnstorable(delivery, e);
+            return new WebhookProcessingResult(WebhookOutcome.Unstorable, Task.CompletedTask);
+        }
         catch (Exception e) when (IsStorageFailure(e, cancellationToken))
         {
             LogFailure(delivery, e);
@@ -203,7 +216,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
         }
 
         var outcome = await waiting.Done.Task.WaitAsync(cancellationToken);
-        if (outcome != WebhookOutcome.Failed)
+        if (outcome is not (WebhookOutcome.Failed or WebhookOutcome.Unstorable))
         {
             Log(delivery, outcome);
         }
@@ -228,21 +241,44 @@ public sealed class WebhookProcessor : IAsyncDisposable
                 lane.RemoveRange(0, group.Length);
             }
 
-            try
+            await CommitGroupAsync(linkId, group);
+        }
+    }
+
+    /// <summary>
+    /// Commits a group and settles each change. When storage refuses the group's input, each change is committed
+    /// alone, so only an event that can never be stored is refused and its neighbours still apply.
+    /// </summary>
+    private async Task CommitGroupAsync(string linkId, QueuedChange[] group)
+    {
+        try
+        {
+            foreach (var (change, outcome) in await CommitStateChangesAsync(linkId, group))
             {
-                foreach (var (change, outcome) in await CommitStateChangesAsync(linkId, group))
-                {
-                    change.Done.TrySetResult(outcome);
-                }
+                change.Done.TrySetResult(outcome);
             }
-            catch (Exception e) when (IsStorageFailure(e, CancellationToken.None))
+        }
+        catch (Exception e) when (StorageErrors.IsCausedByInput(e) && group.Length > 1)
+        {
+            hints.TryRemove(linkId, out _);
+            foreach (var change in group)
             {
-                hints.TryRemove(linkId, out _);
-                foreach (var change in group)
-                {
-                    LogFailure(change.Delivery, e);
-                    change.Done.TrySetResult(WebhookOutcome.Failed);
-                }
+                await CommitGroupAsync(linkId, [change]);
+            }
+        }
+        catch (Exception e) when (StorageErrors.IsCausedByInput(e))
+        {
+            hints.TryRemove(linkId, out _);
+            LogUnstorable(group[0].Delivery, e);
+            group[0].Done.TrySetResult(WebhookOutcome.Unstorable);
+        }
+        catch (Exception e) when (IsStorageFailure(e, CancellationToken.None))
+        {
+            hints.TryRemove(linkId, out _);
+            foreach (var change in group)
+            {
+                LogFailure(change.Delivery, e);
+                change.Done.TrySetResult(WebhookOutcome.Failed);
             }
         }
     }
@@ -291,18 +327,18 @@ public sealed class WebhookProcessor : IAsyncDisposable
             }
 
             tables.StateCache.Invalidate(linkId);
-            IReadOnlyList<ETag> etags;
+            ETag lastETag;
             try
             {
-                etags = actions.Count == 1
-                    ? [await tables.States.AddEntityAsync(actions[0].Entity, cancellationToken)]
-                    : await tables.States.SubmitTransactionAsync(actions, cancellationToken);
+                lastETag = actions.Count == 1
+                    ? await tables.States.AddCheckedAsync((TableEntity)actions[0].Entity, cancellationToken)
+                    : (await tables.States.SubmitCheckedAsync(actions, cancellationToken))[^1].Headers.ETag ?? default;
             }
             catch (RequestFailedException x) when (x.Status == 409)
             {
                 // An event row exists: that event was committed by an earlier delivery. Settle it and decide the rest again.
                 var rows = planned.Where(p => p.Outcome != WebhookOutcome.Duplicate).ToList();
-                var index = x is TableTransactionFailedException { FailedActionIndex: { } i } ? i : actions.Count == 1 ? 0 : (int?)null;
+                var index = x is TableTransactionFailedException { FailedTransactionActionIndex: { } i } ? i : actions.Count == 1 ? 0 : (int?)null;
                 var committedBefore = index is { } at && at < rows.Count
                     ? [rows[at].Change]
                     : await ExistingAsync(linkId, rows.Select(r => r.Change), cancellationToken);
@@ -328,7 +364,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
             remaining.Clear();
             if (!ReferenceEquals(current, before))
             {
-                var stored = current! with { ETag = etags[^1] };
+                var stored = current! with { ETag = lastETag };
                 Remember(linkId, stored);
                 try
                 {
@@ -360,7 +396,8 @@ public sealed class WebhookProcessor : IAsyncDisposable
         var existing = new List<QueuedChange>();
         foreach (var change in changes)
         {
-            if (await tables.States.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.Event(change.Delivery.Event.WebhookIdempotencyKey), select: ["Outcome"], cancellationToken: cancellationToken) is not null)
+            var row = await tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(linkId), LinkRows.Event(change.Delivery.Event.WebhookIdempotencyKey), select: [WebhookEventRow.OutcomeColumn], cancellationToken: cancellationToken);
+            if (row.HasValue)
             {
                 existing.Add(change);
             }
@@ -394,8 +431,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
     {
         var cutoff = time.GetUtcNow() - options.DedupeRetention;
         var deleted = 0;
-        var filter = TableFilter.StartsWith("RowKey", LinkRows.EventPrefix) + " and " + TableFilter.Create($"ReceivedAt lt {cutoff}");
-        await foreach (var row in tables.States.QueryAsync(filter, select: ["ReceivedAt"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.States.QueryAsync<TableEntity>(WebhookEventRow.ExpiredFilter(cutoff), select: ["PartitionKey", "RowKey", WebhookEventRow.ReceivedAtColumn], cancellationToken: cancellationToken))
         {
             try
             {
@@ -424,9 +460,8 @@ public sealed class WebhookProcessor : IAsyncDisposable
 
     private sealed record Delivery(MoneyKitWebhookEvent Event, string Token, int? Attempt);
 
-    private static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) =>
-        e is RequestFailedException or InvalidOperationException or HttpRequestException
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+    /// <summary>A storage outage (answered 503 so MoneyKit retries); refusals of the input itself are not (see <see cref="StorageErrors"/>).</summary>
+    private static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) => StorageErrors.IsOutage(e, cancellationToken);
 
     /// <summary>
     /// The link's state: state changes start from the hint (their write is conditional on the hint's ETag, and an
@@ -479,26 +514,17 @@ public sealed class WebhookProcessor : IAsyncDisposable
     /// <summary>The product's row unless it already holds a newer refresh state (then stale).</summary>
     private async Task<Plan> PlanProductRefreshAsync(MoneyKitWebhookEvent e, CancellationToken cancellationToken)
     {
-        var partition = LinkRows.Partition(e.LinkId);
-        var row = ProductRowPrefix + TableKey.Encode(e.Product ?? string.Empty);
+        var product = e.Product ?? string.Empty;
         var changedAt = e.StateChangedAt ?? e.WebhookTimestamp;
-        var current = await tables.States.GetEntityIfExistsAsync(partition, row, cancellationToken: cancellationToken);
-        if (current?.GetDateTimeOffset("StateChangedAt") is { } seen
-            && (seen > changedAt || (seen == changedAt && Rank(current.GetString("State")) >= Rank(e.State))))
+        var response = await tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(e.LinkId), LinkRows.Product(product), cancellationToken: cancellationToken);
+        var current = response.HasValue ? ProductRefreshRow.FromEntity(e.LinkId, response.Value!) : null;
+        if (current is not null && (current.StateChangedAt > changedAt || (current.StateChangedAt == changedAt && Rank(current.State) >= Rank(e.State))))
         {
             return new Plan(WebhookOutcome.Stale);
         }
 
-        var next = new TableEntity(partition, row)
-        {
-            ["Product"] = e.Product,
-            ["State"] = e.State,
-            ["StateChangedAt"] = changedAt,
-            ["ErrorMessage"] = e.ErrorMessage,
-            ["WebhookTimestamp"] = e.WebhookTimestamp,
-            ["IdempotencyKey"] = e.WebhookIdempotencyKey,
-        };
-        return new Plan(WebhookOutcome.Applied, next, current?.ETag ?? default);
+        var next = new ProductRefreshRow(e.LinkId, product, e.State, changedAt, e.ErrorMessage, e.WebhookTimestamp, e.WebhookIdempotencyKey) { ETag = current?.ETag ?? default };
+        return new Plan(WebhookOutcome.Applied, next);
     }
 
     /// <summary>Orders refresh states of one instant: pending, in_progress, then a final state.</summary>
@@ -521,21 +547,21 @@ public sealed class WebhookProcessor : IAsyncDisposable
         {
             if (plan.ProductRow is not { } product)
             {
-                await tables.States.AddEntityAsync(eventRow, cancellationToken);
+                await tables.States.AddCheckedAsync(eventRow, cancellationToken);
                 return plan.Outcome;
             }
 
-            await tables.States.SubmitTransactionAsync(
+            await tables.States.SubmitCheckedAsync(
                 [
                     new(TableTransactionActionType.Add, eventRow),
-                    plan.ProductETag == default
-                        ? new(TableTransactionActionType.Add, product)
-                        : new(TableTransactionActionType.UpdateReplace, product, plan.ProductETag),
+                    product.ETag == default
+                        ? new(TableTransactionActionType.Add, product.ToEntity())
+                        : new(TableTransactionActionType.UpdateReplace, product.ToEntity(), product.ETag),
                 ],
                 cancellationToken);
             return plan.Outcome;
         }
-        catch (RequestFailedException x) when (x.Status == 409 && x is not TableTransactionFailedException { FailedActionIndex: not 0 })
+        catch (RequestFailedException x) when (x.Status == 409 && x is not TableTransactionFailedException { FailedTransactionActionIndex: not 0 })
         {
             return WebhookOutcome.Duplicate;
         }
@@ -549,21 +575,9 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private static TableEntity EventRow(Delivery delivery, WebhookOutcome outcome, DateTimeOffset receivedAt)
     {
         var e = delivery.Event;
-        return new TableEntity(LinkRows.Partition(e.LinkId), LinkRows.Event(e.WebhookIdempotencyKey))
-        {
-            ["Event"] = e.WebhookEvent,
-            ["LinkId"] = e.LinkId,
-            ["WebhookTimestamp"] = e.WebhookTimestamp,
-            ["WebhookMajorVersion"] = e.WebhookMajorVersion,
-            ["IdempotencyKey"] = e.WebhookIdempotencyKey,
-            ["DeliveryToken"] = delivery.Token,
-            ["Attempt"] = delivery.Attempt ?? 0,
-            ["Outcome"] = WebhookLog.Name(outcome),
-            ["ReceivedAt"] = receivedAt,
-            ["State"] = e.State,
-            ["ErrorCode"] = e.Error,
-            ["Product"] = e.Product,
-        };
+        return new WebhookEventRow(
+            e.LinkId, e.WebhookIdempotencyKey, e.WebhookEvent, e.WebhookTimestamp, e.WebhookMajorVersion, delivery.Token, delivery.Attempt ?? 0,
+            WebhookLog.Name(outcome), receivedAt, e.State, e.Error, e.Product).ToEntity();
     }
 
     /// <summary>
@@ -665,6 +679,11 @@ public sealed class WebhookProcessor : IAsyncDisposable
             outcome is WebhookOutcome.Applied or WebhookOutcome.Stale or WebhookOutcome.Duplicate ? LogLevel.Debug : LogLevel.Information,
             "Webhook {Event} for link {LinkId}: delivery {DeliveryToken} attempt {Attempt} -> {Outcome}",
             delivery.Event.WebhookEvent, delivery.Event.LinkId, delivery.Token, delivery.Attempt, WebhookLog.Name(outcome));
+
+    private void LogUnstorable(Delivery delivery, Exception e) =>
+        logger.LogWarning(
+            "Webhook {Event} for link {LinkId}: delivery {DeliveryToken} attempt {Attempt} refused: storage refuses the event itself ({Status} {ErrorCode}); answered 422",
+            delivery.Event.WebhookEvent, delivery.Event.LinkId, delivery.Token, delivery.Attempt, (e as RequestFailedException)?.Status, (e as RequestFailedException)?.ErrorCode);
 
     private void LogFailure(Delivery delivery, Exception e) =>
         logger.LogWarning(

@@ -48,6 +48,7 @@ public sealed class WebhookReceiver(WebhookVerifier verifier, WebhookProcessor p
         return result.Outcome switch
         {
             WebhookOutcome.Failed => WebhookResponse.Error(new WebhookFailure(503, WebhookErrorCodes.StorageUnavailable, "The event could not be stored; retry later.")) with { Processing = result },
+            WebhookOutcome.Unstorable => WebhookResponse.Error(new WebhookFailure(422, WebhookErrorCodes.UnstorableEvent, "The event holds a value storage cannot keep; it will never be stored.")) with { Processing = result },
             _ => new WebhookResponse(
                 result.Status,
                 JsonSerializer.SerializeToUtf8Bytes(new WebhookAcceptedBody(WebhookLog.Name(result.Outcome)), WebhookJsonContext.Default.WebhookAcceptedBody),

@@ -10,7 +10,6 @@ using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Webhooks;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Functions.Bridge;
 
@@ -32,18 +31,16 @@ public static class BridgeRegistration
         services.AddSingleton(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var options = new TableClientOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() };
             if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
             {
-                return new TableServiceClient(storage.ConnectionString, options);
+                return BridgeTables.Connect(storage.ConnectionString, storage.TablePrefix);
             }
 
             TokenCredential credential = storage.ManagedIdentityClientId is { Length: > 0 } clientId
                 ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
                 : new DefaultAzureCredential();
-            return new TableServiceClient(storage.TableServiceUri!, credential, options);
+            return BridgeTables.Connect(storage.TableServiceUri!, credential, storage.TablePrefix);
         });
-        services.AddSingleton(sp => new BridgeTables(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix));
         services.AddHostedService<StorageStartup>();
 
         services.AddRequiredSecret(MoneyKitClientIdSecret);

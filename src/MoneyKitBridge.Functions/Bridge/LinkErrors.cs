@@ -1,7 +1,6 @@
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Functions.Bridge;
 
@@ -9,14 +8,14 @@ namespace MoneyKitBridge.Functions.Bridge;
 public static class LinkErrors
 {
     /// <summary>
-    /// Longest link id the bridge looks up, encoded as a Table Storage key (keys are limited to 1 KiB). MoneyKit's
-    /// ids are about 25 characters; a longer one cannot be a link, and storage would refuse the lookup.
+    /// Longest link id the bridge looks up. MoneyKit's ids are about 25 characters; a longer one cannot be a link
+    /// (storage keys derived from ids always fit, so this only saves a lookup).
     /// </summary>
     public const int MaxEncodedLinkIdLength = 256;
 
     /// <summary>False when <paramref name="linkId"/> cannot be the id of any link (answer 404 without a lookup).</summary>
     public static bool CouldBeLinkId(string? linkId) =>
-        !string.IsNullOrEmpty(linkId) && linkId.Length <= MaxEncodedLinkIdLength && TableKey.Encode(linkId).Length <= MaxEncodedLinkIdLength;
+        !string.IsNullOrEmpty(linkId) && linkId.Length <= MaxEncodedLinkIdLength;
 
     public static IResult NotFound() =>
         ApiErrorResults.Create(StatusCodes.Status404NotFound, "link_error.not_found", "Link not found.");

@@ -11,7 +11,6 @@ using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
 using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.Core.Tests.Harness;
@@ -84,7 +83,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero));
         var sandboxOptions = new SandboxOptions { PendingMode = pendingMode };
         var sandbox = await SandboxServer.StartAsync(sandboxOptions, clock);
-        var tables = new BridgeTables(new TableServiceClient(TestStorage.ConnectionString), TestStorage.UniqueTableName("b"));
+        var tables = BridgeTables.Connect(TestStorage.ConnectionString, TestStorage.UniqueTableName("b"));
         await tables.EnsureCreatedAsync();
         var syncOptions = new SyncOptions { PageSize = 100 };
         sync?.Invoke(syncOptions);

@@ -2,7 +2,6 @@ using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Tests.Harness;
-using MoneyKitBridge.TableStorage;
 using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.Core.Tests.Queries;
@@ -19,7 +18,7 @@ public sealed class LinkSnapshotReaderTests
         var before = (await reader.GetAsync(linkId))!;
 
         // Another instance: its own tables object (own cache) over the same storage.
-        var otherInstance = new LinkStateStore(new BridgeTables(new TableServiceClient(TestStorage.ConnectionString), TablePrefixOf(harness.Tables)));
+        var otherInstance = new LinkStateStore(BridgeTables.Connect(TestStorage.ConnectionString, harness.Tables.Prefix));
         await otherInstance.UpdateAsync(linkId, s => s with { Version = s.Version + 1, ErrorCode = "from_elsewhere" });
 
         Assert.Equal(before.State.Version, (await reader.GetStateAsync(linkId))!.Version);
@@ -32,6 +31,4 @@ public sealed class LinkSnapshotReaderTests
         Assert.Equal(("error", "auth_expired"), (after.State.State, after.State.ErrorCode));
         Assert.Equal(before.Transactions.Count, after.Transactions.Count);
     }
-
-    private static string TablePrefixOf(BridgeTables tables) => tables.Links.Name[..^"links".Length];
 }

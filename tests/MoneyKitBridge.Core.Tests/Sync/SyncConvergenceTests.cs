@@ -3,7 +3,7 @@ using MoneyKit.Sandbox;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Tests.Harness;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Tests.Sync;
 
@@ -163,7 +163,7 @@ public sealed class SyncConvergenceTests
         }
 
         var history = await harness.Tables.Links
-            .QueryAsync(LinkRows.KindFilter(LinkRows.Partition(linkId), LinkRows.SyncHistoryPrefix))
+            .QueryAsync<TableEntity>(LinkRows.KindFilter(LinkRows.Partition(linkId), LinkRows.SyncHistoryPrefix))
             .ToListAsync();
         Assert.Equal(3, history.Count);
         Assert.All(history, h => Assert.Equal("Completed", h.GetString("Outcome")));

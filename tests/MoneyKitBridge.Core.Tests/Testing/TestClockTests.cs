@@ -28,8 +28,34 @@ public sealed class TestClockTests
 
         clock.Advance(TimeSpan.FromSeconds(35));
 
-        Assert.Equal([start.AddSeconds(10), start.AddSeconds(20), start.AddSeconds(30)], fired);
+        // FakeTimeProvider's semantics: every period crossed fires once, callbacks see the time Advance ends at.
+        Assert.Equal([start.AddSeconds(35), start.AddSeconds(35), start.AddSeconds(35)], fired);
         Assert.Equal(start.AddSeconds(35), clock.GetUtcNow());
+        Assert.Equal(1, clock.PendingTimers);
+    }
+
+    [Fact]
+    public async Task PendingTimers_counts_armed_timers_until_they_fire_or_are_disposed()
+    {
+        var clock = new TestClock();
+        Assert.Equal(TestClock.DefaultStart, clock.GetUtcNow());
+        using var cancel = new CancellationTokenSource();
+
+        var delay = Task.Delay(TimeSpan.FromMinutes(5), clock);
+        var cancelled = Task.Delay(TimeSpan.FromMinutes(5), clock, cancel.Token);
+        var idle = clock.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Assert.Equal(2, clock.PendingTimers);
+
+        idle.Change(TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
+        Assert.Equal(3, clock.PendingTimers);
+        await cancel.CancelAsync();
+        Assert.Equal(2, clock.PendingTimers);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await delay.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, clock.PendingTimers);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        idle.Dispose();
     }
 
     [Fact]

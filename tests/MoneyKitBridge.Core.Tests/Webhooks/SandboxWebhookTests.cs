@@ -251,7 +251,7 @@ public sealed class SandboxWebhookTests
         Assert.True(state!.HasData);
         Assert.NotNull(state.Cursor);
         Assert.NotEmpty(await bed.RowsAsync(linkId, LinkRows.TransactionPrefix));
-        var product = Assert.Single(await bed.StateRowsAsync(linkId, WebhookProcessor.ProductRowPrefix));
+        var product = Assert.Single(await bed.StateRowsAsync(linkId, LinkRows.ProductPrefix));
         Assert.Equal("transactions", product.GetString("Product"));
         Assert.Equal("completed", product.GetString("State"));
         Assert.Equal(3, (await bed.EventRowsAsync(linkId)).Count);

@@ -1,7 +1,6 @@
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Webhooks;
-using MoneyKitBridge.TableStorage;
 
 namespace MoneyKitBridge.Core.Tests.Webhooks;
 
@@ -221,7 +220,7 @@ public sealed class WebhookProcessorTests
         var sameInstantInProgress = await bed.Processor.ProcessAsync(Refresh("p3", at.AddSeconds(2), "in_progress"), "dlv_3", 1);
 
         Assert.Equal((WebhookOutcome.Applied, WebhookOutcome.Stale, WebhookOutcome.Stale), (completed.Outcome, lateInProgress.Outcome, sameInstantInProgress.Outcome));
-        var row = Assert.Single(await bed.StateRowsAsync(linkId, WebhookProcessor.ProductRowPrefix));
+        var row = Assert.Single(await bed.StateRowsAsync(linkId, LinkRows.ProductPrefix));
         Assert.Equal(("accounts", "completed", at.AddSeconds(2)), (row.GetString("Product"), row.GetString("State"), row.GetDateTimeOffset("StateChangedAt")));
     }
 

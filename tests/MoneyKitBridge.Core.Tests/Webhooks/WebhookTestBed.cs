@@ -18,7 +18,7 @@ using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Webhooks;
 using MoneyKitBridge.MoneyKit;
-using MoneyKitBridge.TableStorage;
+using Azure.Data.Tables;
 using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.Core.Tests.Webhooks;
@@ -56,7 +56,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
             new MoneyKitOptions { BaseUrl = sandbox.BaseAddress },
             clock,
             NullLogger<MoneyKitClient>.Instance);
-        Tables = new BridgeTables(new TableServiceClient(TestStorage.ConnectionString), TestStorage.UniqueTableName("wh"));
+        Tables = BridgeTables.Connect(TestStorage.ConnectionString, TestStorage.UniqueTableName("wh"));
         States = new LinkStateStore(Tables);
         Lifecycle = new LinkLifecycle(Tables, MoneyKit, clock, NullLogger<LinkLifecycle>.Instance);
         SyncEngine = new LinkSyncEngine(Tables, MoneyKit, Microsoft.Extensions.Options.Options.Create(new SyncOptions()), clock, NullLogger<LinkSyncEngine>.Instance);
@@ -248,8 +248,8 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     {
         var rows = new List<TableEntity>();
         var partition = LinkRows.Partition(linkId);
-        var filter = prefix.Length == 0 ? TableFilter.Create($"PartitionKey eq {partition}") : LinkRows.KindFilter(partition, prefix);
-        await foreach (var row in Tables.Links.QueryAsync(filter))
+        var filter = prefix.Length == 0 ? TableKeys.PartitionFilter(partition) : LinkRows.KindFilter(partition, prefix);
+        await foreach (var row in Tables.Links.QueryAsync<TableEntity>(filter))
         {
             rows.Add(row);
         }
@@ -261,7 +261,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     public async Task<List<TableEntity>> StateRowsAsync(string linkId, string prefix)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in Tables.States.QueryAsync(LinkRows.KindFilter(LinkRows.Partition(linkId), prefix)))
+        await foreach (var row in Tables.States.QueryAsync<TableEntity>(LinkRows.KindFilter(LinkRows.Partition(linkId), prefix)))
         {
             rows.Add(row);
         }
@@ -273,14 +273,17 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     public Task<List<TableEntity>> EventRowsAsync(string linkId) => StateRowsAsync(linkId, LinkRows.EventPrefix);
 
     /// <summary>The event row of one idempotency key.</summary>
-    public Task<TableEntity?> KeyRowAsync(string linkId, string idempotencyKey) =>
-        Tables.States.GetEntityIfExistsAsync(LinkRows.Partition(linkId), LinkRows.Event(idempotencyKey));
+    public async Task<TableEntity?> KeyRowAsync(string linkId, string idempotencyKey)
+    {
+        var row = await Tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(linkId), LinkRows.Event(idempotencyKey));
+        return row.HasValue ? row.Value : null;
+    }
 
     /// <summary>Event rows of every link.</summary>
     public async Task<int> KeyRowCountAsync()
     {
         var count = 0;
-        await foreach (var row in Tables.States.QueryAsync(TableFilter.StartsWith("RowKey", LinkRows.EventPrefix)))
+        await foreach (var row in Tables.States.QueryAsync<TableEntity>(TableKeys.RowKeyPrefixFilter(LinkRows.EventPrefix)))
         {
             count++;
         }
