@@ -171,8 +171,9 @@ internal sealed class BenchWorld : IAsyncDisposable
             new MoneyKitOptions { BaseUrl = sandbox.BaseAddress },
             TimeProvider.System,
             NullLogger<MoneyKitClient>.Instance);
-        var lifecycle = new LinkLifecycle(Tables, moneyKit, TimeProvider.System, NullLogger<LinkLifecycle>.Instance);
-        var engine = new LinkSyncEngine(Tables, moneyKit, Options.Create(new SyncOptions { MaxParallelBatches = 16 }), TimeProvider.System, NullLogger<LinkSyncEngine>.Instance);
+        var states = new LinkStateStore(Tables, TimeProvider.System, Options.Create(new LinkStateOptions { MaxAge = TimeSpan.Zero }));
+        var lifecycle = new LinkLifecycle(Tables, states, moneyKit, TimeProvider.System, NullLogger<LinkLifecycle>.Instance);
+        var engine = new LinkSyncEngine(Tables, states, moneyKit, Options.Create(new SyncOptions { MaxParallelBatches = 16 }), TimeProvider.System, NullLogger<LinkSyncEngine>.Instance);
 
         var started = Stopwatch.GetTimestamp();
         LinkId = await CreateLinkAsync(control, lifecycle, "bench-user");

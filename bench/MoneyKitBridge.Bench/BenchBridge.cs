@@ -38,9 +38,10 @@ public sealed class BenchBridge : IAsyncDisposable
             new MoneyKitOptions { BaseUrl = sandbox.BaseAddress },
             TimeProvider.System,
             NullLogger<MoneyKitClient>.Instance);
-        Engine = new LinkSyncEngine(Tables, MoneyKit, Options.Create(syncOptions), TimeProvider.System, NullLogger<LinkSyncEngine>.Instance);
-        Reader = new LinkSnapshotReader(Tables);
-        Lifecycle = new LinkLifecycle(Tables, MoneyKit, TimeProvider.System, NullLogger<LinkLifecycle>.Instance);
+        States = NewStateStore();
+        Engine = new LinkSyncEngine(Tables, States, MoneyKit, Options.Create(syncOptions), TimeProvider.System, NullLogger<LinkSyncEngine>.Instance);
+        Reader = new LinkSnapshotReader(Tables, States);
+        Lifecycle = new LinkLifecycle(Tables, States, MoneyKit, TimeProvider.System, NullLogger<LinkLifecycle>.Instance);
     }
 
     public SandboxServer Sandbox { get; }
@@ -56,6 +57,8 @@ public sealed class BenchBridge : IAsyncDisposable
     public BridgeTables Tables { get; }
 
     public MoneyKitClient MoneyKit { get; }
+
+    public LinkStateStore States { get; }
 
     public LinkSyncEngine Engine { get; }
 
@@ -73,6 +76,9 @@ public sealed class BenchBridge : IAsyncDisposable
     }
 
     /// <summary>A valid table name unique to this run.</summary>
+    /// <summary>A store with no reuse window, like a freshly started process reading every row (one per reader made).</summary>
+    public LinkStateStore NewStateStore() => new(Tables, TimeProvider.System, Options.Create(new LinkStateOptions { MaxAge = TimeSpan.Zero }));
+
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>Creates a connected sandbox link holding exactly <paramref name="transactions"/> transactions and registers it with the bridge.</summary>

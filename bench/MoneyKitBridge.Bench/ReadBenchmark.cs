@@ -76,7 +76,7 @@ public sealed class ReadBenchmark(string connectionString, TextWriter output)
             cold.Add(await RateAsync(ScansPerRound, async () =>
             {
                 // A new reader has an empty cache: the first query after a restart.
-                var snap = await new LinkSnapshotReader(bridge.Tables).GetAsync(linkId);
+                var snap = await new LinkSnapshotReader(bridge.Tables, bridge.NewStateStore()).GetAsync(linkId);
                 return snap is not null && page1.Apply(snap.Transactions).Total == page1Total;
             }));
         }

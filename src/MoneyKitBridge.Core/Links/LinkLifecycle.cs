@@ -11,9 +11,8 @@ namespace MoneyKitBridge.Core.Links;
 /// refresh index), disconnecting (MoneyKit delete, purge of the partition, tombstone) and MoneyKit state changes
 /// (applied only when newer than what is stored).
 /// </summary>
-public sealed class LinkLifecycle(BridgeTables tables, MoneyKitClient moneyKit, TimeProvider time, ILogger<LinkLifecycle> logger)
+public sealed class LinkLifecycle(BridgeTables tables, LinkStateStore states, MoneyKitClient moneyKit, TimeProvider time, ILogger<LinkLifecycle> logger)
 {
-    private readonly LinkStateStore states = new(tables);
 
     /// <summary>
     /// Stores a newly exchanged link for its owner. Idempotent: a known link (a reconnect) keeps its data and owner and

@@ -7,38 +7,18 @@ namespace MoneyKitBridge.Core.Queries;
 
 /// <summary>
 /// Serves link snapshots. The partition is loaded only when the snapshot version moved since this process last
-/// loaded it; the version itself comes from a point read of the state row, which is reused for at most
-/// <c>stateFreshness</c> (default 1 s; zero reads every time). Writes made in this process are seen at once (they
-/// invalidate), writes made by other instances within the window.
+/// loaded it (snapshots are cached by version, so they need no invalidation); the version itself comes from
+/// <see cref="LinkStateStore.GetRecentAsync"/> (a copy at most <see cref="LinkStateOptions.MaxAge"/> old).
 /// </summary>
-public sealed class LinkSnapshotReader(BridgeTables tables, TimeProvider? time = null, TimeSpan? stateFreshness = null)
+public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore states)
 {
-    private readonly TimeProvider clock = time ?? TimeProvider.System;
-    private readonly long freshnessTicks = (long)((stateFreshness ?? (time is null ? TimeSpan.Zero : TimeSpan.FromSeconds(1))).TotalSeconds * (time ?? TimeProvider.System).TimestampFrequency);
-
     private const int MaxCachedLinks = 2_000;
     private static readonly string[] Columns = ["RowKey", .. TransactionRow.QueryColumns];
     private readonly ConcurrentDictionary<string, LinkSnapshot> cache = new(StringComparer.Ordinal);
-    private readonly LinkStateStore states = new(tables);
 
     /// <summary>The link's state row only (no data).</summary>
-    public async Task<LinkState?> GetStateAsync(string linkId, CancellationToken cancellationToken = default)
-    {
-        if (freshnessTicks <= 0)
-        {
-            return await states.GetAsync(linkId, cancellationToken);
-        }
-
-        var now = clock.GetTimestamp();
-        if (tables.StateCache.TryGet(linkId, now, freshnessTicks, out var cached))
-        {
-            return cached;
-        }
-
-        var state = await states.GetAsync(linkId, cancellationToken);
-        tables.StateCache.Set(linkId, state, now);
-        return state;
-    }
+    public Task<LinkState?> GetStateAsync(string linkId, CancellationToken cancellationToken = default) =>
+        states.GetRecentAsync(linkId, cancellationToken);
 
     /// <summary>The link's current snapshot, or null when the bridge does not know the link.</summary>
     public async Task<LinkSnapshot?> GetAsync(string linkId, CancellationToken cancellationToken = default)

@@ -18,6 +18,7 @@ public sealed record RefreshRunResult(int Due, int Refreshed, int RateLimited, i
 /// </summary>
 public sealed class RefreshStaleLinksJob(
     BridgeTables tables,
+    LinkStateStore states,
     MoneyKitClient moneyKit,
     LinkSyncEngine engine,
     IOptions<RefreshOptions> options,
@@ -26,7 +27,6 @@ public sealed class RefreshStaleLinksJob(
 {
     private static readonly string[] RefreshableProducts = ["transactions", "accounts"];
     private readonly RefreshOptions settings = options.Value;
-    private readonly LinkStateStore states = new(tables);
 
     public async Task<RefreshRunResult> RunAsync(CancellationToken cancellationToken = default)
     {

@@ -50,9 +50,6 @@ public sealed class BridgeTables
 
     public TableClient States { get; }
 
-    /// <summary>State rows recently read by this process; every state write through <see cref="LinkStateStore"/> invalidates.</summary>
-    public LinkStateCache StateCache { get; } = new();
-
     public TableClient UserLinks { get; }
 
     public TableClient LinkIndex { get; }

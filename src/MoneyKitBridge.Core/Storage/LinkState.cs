@@ -11,6 +11,9 @@ namespace MoneyKitBridge.Core.Storage;
 /// </summary>
 public sealed record LinkState
 {
+    private readonly string? linkJson;
+    private readonly ParsedLink? parsedLink;
+
     public required string LinkId { get; init; }
 
     /// <summary>MoneyKit's <c>customer_user.id</c> the link was created for.</summary>
@@ -22,8 +25,16 @@ public sealed record LinkState
     /// <summary>MoneyKit link error code when <see cref="State"/> is error.</summary>
     public string? ErrorCode { get; init; }
 
-    /// <summary>The MoneyKit link object as JSON (as MoneyKit returned it).</summary>
-    public string? LinkJson { get; init; }
+    /// <summary>The MoneyKit link object as JSON (as MoneyKit returned it); <see cref="Link"/> is its parsed form.</summary>
+    public string? LinkJson
+    {
+        get => linkJson;
+        init
+        {
+            linkJson = value;
+            parsedLink = value is null ? null : new ParsedLink(value);
+        }
+    }
 
     public string? Cursor { get; init; }
 
@@ -61,7 +72,11 @@ public sealed record LinkState
 
     public ETag ETag { get; init; }
 
-    public MoneyKitLink? Link => LinkJson is null ? null : JsonSerializer.Deserialize(LinkJson, MoneyKitJsonContext.Default.MoneyKitLink);
+    /// <summary>
+    /// <see cref="LinkJson"/> parsed, once per state version: the parse is shared by every copy made with <c>with</c>
+    /// that keeps the JSON, and redone only when the JSON is set again.
+    /// </summary>
+    public MoneyKitLink? Link => parsedLink?.Value;
 
     public bool IsDeleted => DeletedAt is not null || State == MoneyKitLinkStates.Deleted;
 

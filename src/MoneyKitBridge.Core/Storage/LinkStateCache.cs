@@ -3,35 +3,34 @@ using System.Collections.Concurrent;
 namespace MoneyKitBridge.Core.Storage;
 
 /// <summary>
-/// The state rows this process read recently, for readers that accept a short staleness window. Every write of a
-/// state row in this process (<see cref="LinkStateStore"/>) drops the link's entry at once, so only writes made by
-/// other instances can be seen late, and by at most the reader's window.
+/// The state rows <see cref="LinkStateStore"/> read or wrote recently, with the timestamp they were taken at.
+/// Bounded; cleared when full. Only the store touches it.
 /// </summary>
-public sealed class LinkStateCache
+internal sealed class LinkStateCache
 {
     private const int MaxEntries = 10_000;
-    private readonly ConcurrentDictionary<string, (LinkState? State, long ReadAt)> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (LinkState? State, long TakenAt)> entries = new(StringComparer.Ordinal);
 
-    public bool TryGet(string linkId, long now, long maxAgeTicks, out LinkState? state)
+    public bool TryGet(string linkId, out LinkState? state, out long takenAt)
     {
-        if (entries.TryGetValue(linkId, out var entry) && now - entry.ReadAt < maxAgeTicks)
+        if (entries.TryGetValue(linkId, out var entry))
         {
-            state = entry.State;
+            (state, takenAt) = entry;
             return true;
         }
 
-        state = null;
+        (state, takenAt) = (null, 0);
         return false;
     }
 
-    public void Set(string linkId, LinkState? state, long readAt)
+    public void Set(string linkId, LinkState? state, long takenAt)
     {
         if (entries.Count >= MaxEntries)
         {
             entries.Clear();
         }
 
-        entries[linkId] = (state, readAt);
+        entries[linkId] = (state, takenAt);
     }
 
     public void Invalidate(string linkId) => entries.TryRemove(linkId, out _);

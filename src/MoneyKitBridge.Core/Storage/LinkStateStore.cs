@@ -1,21 +1,77 @@
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 
 namespace MoneyKitBridge.Core.Storage;
 
-/// <summary>Reads and writes link state rows with optimistic concurrency (every write is ETag-guarded).</summary>
-public sealed class LinkStateStore(BridgeTables tables)
+/// <summary>
+/// The one owner of link state rows in this process (a singleton): reads them, caches them and writes them with
+/// optimistic concurrency (every write is ETag-guarded). Three ways to read, by how stale the caller may be:
+/// <list type="bullet">
+/// <item><see cref="GetAsync"/> always reads the row (claims, read-modify-write);</item>
+/// <item><see cref="GetRecentAsync"/> accepts a copy up to <see cref="LinkStateOptions.MaxAge"/> old (queries);</item>
+/// <item><see cref="GetLastKnownAsync"/> accepts any cached copy, for a caller whose write is conditional on the
+/// copy's ETag and re-reads on a conflict (webhook state changes: a steady stream costs one request per event).</item>
+/// </list>
+/// Every write in this process drops the link's copy before and after it (a read that overlapped a write is not
+/// cached), so only writes of other instances are seen late, by at most the reader's window.
+/// </summary>
+public sealed class LinkStateStore
 {
+    private readonly BridgeTables tables;
+    private readonly TimeProvider time;
+    private readonly long maxAgeTicks;
+    private readonly LinkStateCache cache = new();
+    private long writes;
+
+    public LinkStateStore(BridgeTables tables, TimeProvider time, IOptions<LinkStateOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        this.tables = tables;
+        this.time = time;
+        maxAgeTicks = (long)(options.Value.MaxAge.TotalSeconds * time.TimestampFrequency);
+    }
+
+    /// <summary>Reads the row (null when the link is unknown) and keeps it as this process's copy.</summary>
     public async Task<LinkState?> GetAsync(string linkId, CancellationToken cancellationToken = default)
     {
+        var writesBefore = Volatile.Read(ref writes);
+        var takenAt = time.GetTimestamp();
         var response = await tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
-        return response.HasValue ? LinkState.FromEntity(response.Value!) : null;
+        var state = response.HasValue ? LinkState.FromEntity(response.Value!) : null;
+        if (Volatile.Read(ref writes) == writesBefore)
+        {
+            cache.Set(linkId, state, takenAt);
+        }
+
+        return state;
     }
+
+    /// <summary>This process's copy when it is at most <see cref="LinkStateOptions.MaxAge"/> old, else the row.</summary>
+    public async Task<LinkState?> GetRecentAsync(string linkId, CancellationToken cancellationToken = default)
+    {
+        if (maxAgeTicks > 0 && cache.TryGet(linkId, out var state, out var takenAt) && time.GetTimestamp() - takenAt < maxAgeTicks)
+        {
+            return state;
+        }
+
+        return await GetAsync(linkId, cancellationToken);
+    }
+
+    /// <summary>
+    /// This process's copy of any age, else the row. Only for a caller whose write is conditional on the copy's ETag
+    /// (an outdated copy costs a conflict and a re-read, never a lost update).
+    /// </summary>
+    public async Task<LinkState?> GetLastKnownAsync(string linkId, CancellationToken cancellationToken = default) =>
+        cache.TryGet(linkId, out var state, out _) && state is not null ? state : await GetAsync(linkId, cancellationToken);
 
     /// <summary>Creates the row; false when it already exists.</summary>
     public async Task<bool> TryCreateAsync(LinkState state, CancellationToken cancellationToken = default)
     {
-        tables.StateCache.Invalidate(state.LinkId);
+        ArgumentNullException.ThrowIfNull(state);
+        BeginWrite(state.LinkId);
         try
         {
             await tables.States.AddCheckedAsync(state.ToEntity(), cancellationToken);
@@ -27,14 +83,15 @@ public sealed class LinkStateStore(BridgeTables tables)
         }
         finally
         {
-            tables.StateCache.Invalidate(state.LinkId); // also drop a copy a concurrent reader cached mid-write
+            EndWrite(state.LinkId);
         }
     }
 
     /// <summary>Replaces the row if it is unchanged since <paramref name="state"/> was read; null on a conflict.</summary>
     public async Task<LinkState?> TryReplaceAsync(LinkState state, CancellationToken cancellationToken = default)
     {
-        tables.StateCache.Invalidate(state.LinkId);
+        ArgumentNullException.ThrowIfNull(state);
+        BeginWrite(state.LinkId);
         try
         {
             var etag = await tables.States.UpdateCheckedAsync(state.ToEntity(), state.ETag == default ? ETag.All : state.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -46,7 +103,7 @@ public sealed class LinkStateStore(BridgeTables tables)
         }
         finally
         {
-            tables.StateCache.Invalidate(state.LinkId); // also drop a copy a concurrent reader cached mid-write
+            EndWrite(state.LinkId);
         }
     }
 
@@ -56,6 +113,7 @@ public sealed class LinkStateStore(BridgeTables tables)
     /// </summary>
     public async Task<LinkState?> UpdateAsync(string linkId, Func<LinkState, LinkState?> change, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(change);
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var current = await GetAsync(linkId, cancellationToken);
@@ -83,5 +141,48 @@ public sealed class LinkStateStore(BridgeTables tables)
         }
 
         throw new InvalidOperationException($"The state of link {linkId} kept changing; giving up after 50 attempts.");
+    }
+
+    /// <summary>
+    /// Commits <paramref name="actions"/> (rows of the link's <c>linkstates</c> partition; when <paramref name="next"/>
+    /// is set, the last action writes it, conditional on the ETag it was derived from) as one entity group
+    /// transaction, or as a single insert when there is one action. Returns the last action's new ETag; on success
+    /// <paramref name="next"/> with that ETag becomes this process's copy. Exceptions are the service's.
+    /// </summary>
+    public async Task<ETag> SubmitAsync(string linkId, IReadOnlyList<TableTransactionAction> actions, LinkState? next, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        BeginWrite(linkId);
+        ETag etag;
+        try
+        {
+            etag = actions.Count == 1 && actions[0].ActionType == TableTransactionActionType.Add
+                ? await tables.States.AddCheckedAsync((TableEntity)actions[0].Entity, cancellationToken)
+                : (await tables.States.SubmitCheckedAsync(actions, cancellationToken))[^1].Headers.ETag ?? default;
+        }
+        finally
+        {
+            EndWrite(linkId);
+        }
+
+        if (next is not null)
+        {
+            cache.Set(linkId, next with { ETag = etag }, time.GetTimestamp());
+        }
+
+        return etag;
+    }
+
+    private void BeginWrite(string linkId)
+    {
+        Interlocked.Increment(ref writes);
+        cache.Invalidate(linkId);
+    }
+
+    /// <summary>Drops the copy again: a read that overlapped the write may have cached the row as it was.</summary>
+    private void EndWrite(string linkId)
+    {
+        Interlocked.Increment(ref writes);
+        cache.Invalidate(linkId);
     }
 }

@@ -22,11 +22,11 @@ public sealed class LinkSyncEngine
     private readonly TimeProvider time;
     private readonly ILogger<LinkSyncEngine> logger;
 
-    public LinkSyncEngine(BridgeTables tables, MoneyKitClient moneyKit, IOptions<SyncOptions> options, TimeProvider time, ILogger<LinkSyncEngine> logger)
+    public LinkSyncEngine(BridgeTables tables, LinkStateStore states, MoneyKitClient moneyKit, IOptions<SyncOptions> options, TimeProvider time, ILogger<LinkSyncEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.tables = tables;
-        states = new LinkStateStore(tables);
+        this.states = states;
         this.moneyKit = moneyKit;
         this.options = options.Value;
         this.time = time;

@@ -78,14 +78,13 @@ public sealed record WebhookProcessingResult(WebhookOutcome Outcome, Task Backgr
 /// after it, the event is settled. State changes of one link wait on the link's lane in this process and are
 /// committed together (all queued events' rows and the resulting state row in one transaction), so a burst for one
 /// link costs one request, not a queue of them; other instances are ordered by the state row's ETag. State rows
-/// this processor wrote or read are kept as hints, checked by that ETag, so a steady stream costs one request per
+/// this processor wrote or read stay in <see cref="LinkStateStore"/>'s copy, checked by that ETag, so a steady stream costs one request per
 /// event. Event rows are kept for
 /// <see cref="WebhookOptions.DedupeRetention"/> (the link's recent-event history) and purged by the timer.
 /// Logs carry the delivery token, attempt, event type, link id and outcome only (routine outcomes at Debug).
 /// </summary>
 public sealed class WebhookProcessor : IAsyncDisposable
 {
-    private const int MaxHints = 10_000;
     private const int LinkStripes = 1024;
     private const int MaxEventsPerTransaction = 99; // plus the state row: the service's limit of 100 actions
 
@@ -96,7 +95,6 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILogger<WebhookProcessor> logger;
     private readonly LinkStateStore states;
-    private readonly ConcurrentDictionary<string, LinkState> hints = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim[] linkStripes = [.. Enumerable.Range(0, LinkStripes).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
@@ -104,7 +102,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private readonly Dictionary<string, List<QueuedChange>> lanes = new(StringComparer.Ordinal);
     private readonly HashSet<Task> background = [];
 
-    public WebhookProcessor(BridgeTables tables, LinkLifecycle lifecycle, LinkSyncEngine syncEngine, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookProcessor> logger)
+    public WebhookProcessor(BridgeTables tables, LinkStateStore states, LinkLifecycle lifecycle, LinkSyncEngine syncEngine, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(options);
@@ -114,7 +112,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
-        states = new LinkStateStore(tables);
+        this.states = states;
     }
 
     private sealed class SyncSlot
@@ -260,7 +258,6 @@ public sealed class WebhookProcessor : IAsyncDisposable
         }
         catch (Exception e) when (StorageErrors.IsCausedByInput(e) && group.Length > 1)
         {
-            hints.TryRemove(linkId, out _);
             foreach (var change in group)
             {
                 await CommitGroupAsync(linkId, [change]);
@@ -268,13 +265,11 @@ public sealed class WebhookProcessor : IAsyncDisposable
         }
         catch (Exception e) when (StorageErrors.IsCausedByInput(e))
         {
-            hints.TryRemove(linkId, out _);
             LogUnstorable(group[0].Delivery, e);
             group[0].Done.TrySetResult(WebhookOutcome.Unstorable);
         }
         catch (Exception e) when (IsStorageFailure(e, CancellationToken.None))
         {
-            hints.TryRemove(linkId, out _);
             foreach (var change in group)
             {
                 LogFailure(change.Delivery, e);
@@ -326,13 +321,11 @@ public sealed class WebhookProcessor : IAsyncDisposable
                 actions.Add(current!.WriteOver(before!));
             }
 
-            tables.StateCache.Invalidate(linkId);
+            var changed = ReferenceEquals(current, before) ? null : current;
             ETag lastETag;
             try
             {
-                lastETag = actions.Count == 1
-                    ? await tables.States.AddCheckedAsync((TableEntity)actions[0].Entity, cancellationToken)
-                    : (await tables.States.SubmitCheckedAsync(actions, cancellationToken))[^1].Headers.ETag ?? default;
+                lastETag = await states.SubmitAsync(linkId, actions, changed, cancellationToken);
             }
             catch (RequestFailedException x) when (x.Status == 409)
             {
@@ -352,12 +345,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
             }
             catch (TableTransactionFailedException x) when (x.Status == 412)
             {
-                hints.TryRemove(linkId, out _);
-                continue;
-            }
-            finally
-            {
-                tables.StateCache.Invalidate(linkId); // also drop a copy a concurrent reader cached mid-write
+                continue; // The state row changed since it was read (the store dropped its copy): read it again.
             }
 
             settled.AddRange(planned);
@@ -365,7 +353,6 @@ public sealed class WebhookProcessor : IAsyncDisposable
             if (!ReferenceEquals(current, before))
             {
                 var stored = current! with { ETag = lastETag };
-                Remember(linkId, stored);
                 try
                 {
                     await lifecycle.AfterStateStoredAsync(before!, stored, cancellationToken);
@@ -464,36 +451,12 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) => StorageErrors.IsOutage(e, cancellationToken);
 
     /// <summary>
-    /// The link's state: state changes start from the hint (their write is conditional on the hint's ETag, and an
-    /// older hint can only make an event look newer, never stale); every retry and every other event reads the row.
+    /// The link's state: state changes start from the store's last known copy (their write is conditional on its
+    /// ETag, and an older copy can only make an event look newer, never stale); every retry and every other event
+    /// reads the row.
     /// </summary>
-    private async Task<LinkState?> StateAsync(string linkId, bool fresh, CancellationToken cancellationToken)
-    {
-        if (!fresh && hints.TryGetValue(linkId, out var hint))
-        {
-            return hint;
-        }
-
-        var state = await states.GetAsync(linkId, cancellationToken);
-        Remember(linkId, state);
-        return state;
-    }
-
-    private void Remember(string linkId, LinkState? state)
-    {
-        if (state is null)
-        {
-            hints.TryRemove(linkId, out _);
-            return;
-        }
-
-        if (hints.Count >= MaxHints)
-        {
-            hints.Clear();
-        }
-
-        hints[linkId] = state;
-    }
+    private Task<LinkState?> StateAsync(string linkId, bool fresh, CancellationToken cancellationToken) =>
+        fresh ? states.GetAsync(linkId, cancellationToken) : states.GetLastKnownAsync(linkId, cancellationToken);
 
     /// <summary>The outcome every event shares when the link is unknown, deleted or the event's major version is not 1; null otherwise.</summary>
     private static WebhookOutcome? Precheck(MoneyKitWebhookEvent e, LinkState? state) =>

@@ -27,6 +27,7 @@ public static class BridgeRegistration
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BridgeLinkOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LinkStateOptions>().BindConfiguration(LinkStateOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp =>
         {
@@ -60,6 +61,7 @@ public static class BridgeRegistration
         services.AddMoneyKitClient(o => { });
         services.AddOptions<MoneyKitOptions>().BindConfiguration(MoneyKitOptions.SectionName);
 
+        services.AddSingleton<LinkStateStore>();
         services.AddSingleton<LinkSyncEngine>();
         services.AddSingleton<LinkSnapshotReader>();
         services.AddSingleton<LinkLifecycle>();

@@ -44,9 +44,11 @@ public sealed class BridgeHarness : IAsyncDisposable
             new MoneyKitOptions { BaseUrl = sandbox.BaseAddress, MaxRetries = 4, RequestTimeout = RequestTimeout },
             clock,
             NullLogger<MoneyKitClient>.Instance);
-        Engine = new LinkSyncEngine(tables, MoneyKit, Options.Create(syncOptions), clock, NullLogger<LinkSyncEngine>.Instance);
-        Reader = new LinkSnapshotReader(tables);
-        Lifecycle = new LinkLifecycle(tables, MoneyKit, clock, NullLogger<LinkLifecycle>.Instance);
+        // No reuse window: every read in these tests sees the row as stored, as every instance's write would be.
+        States = new LinkStateStore(tables, clock, Options.Create(new LinkStateOptions { MaxAge = TimeSpan.Zero }));
+        Engine = new LinkSyncEngine(tables, States, MoneyKit, Options.Create(syncOptions), clock, NullLogger<LinkSyncEngine>.Instance);
+        Reader = new LinkSnapshotReader(tables, States);
+        Lifecycle = new LinkLifecycle(tables, States, MoneyKit, clock, NullLogger<LinkLifecycle>.Instance);
         RefreshOptions = refreshOptions;
         Refresh = NewRefreshJob();
     }
@@ -61,6 +63,8 @@ public sealed class BridgeHarness : IAsyncDisposable
     public BridgeTables Tables { get; }
 
     public MoneyKitClient MoneyKit { get; }
+
+    public LinkStateStore States { get; }
 
     public LinkSyncEngine Engine { get; }
 
@@ -93,7 +97,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     }
 
     public RefreshStaleLinksJob NewRefreshJob() =>
-        new(Tables, MoneyKit, Engine, Options.Create(RefreshOptions), Clock, NullLogger<RefreshStaleLinksJob>.Instance);
+        new(Tables, States, MoneyKit, Engine, Options.Create(RefreshOptions), Clock, NullLogger<RefreshStaleLinksJob>.Instance);
 
     /// <summary>Creates a connected sandbox link (skipping Connect) and registers it with the bridge.</summary>
     public async Task<string> CreateLinkAsync(string userId = "user-1", string? institutionId = null, string? username = null, IReadOnlyList<string>? products = null)

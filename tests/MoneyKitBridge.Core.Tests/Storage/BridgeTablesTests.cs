@@ -18,7 +18,7 @@ public sealed class BridgeTablesTests
         await tables.EnsureCreatedAsync();
         try
         {
-            var store = new LinkStateStore(tables);
+            var store = new LinkStateStore(tables, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new LinkStateOptions()));
             Assert.True(await store.TryCreateAsync(new LinkState { LinkId = "mk_link_config", State = "connected" }));
             Assert.Equal("connected", (await store.GetAsync("mk_link_config"))!.State);
         }

@@ -57,13 +57,13 @@ internal sealed class WebhookTestBed : IAsyncDisposable
             clock,
             NullLogger<MoneyKitClient>.Instance);
         Tables = BridgeTables.Connect(TestStorage.ConnectionString, TestStorage.UniqueTableName("wh"));
-        States = new LinkStateStore(Tables);
-        Lifecycle = new LinkLifecycle(Tables, MoneyKit, clock, NullLogger<LinkLifecycle>.Instance);
-        SyncEngine = new LinkSyncEngine(Tables, MoneyKit, Microsoft.Extensions.Options.Options.Create(new SyncOptions()), clock, NullLogger<LinkSyncEngine>.Instance);
+        States = new LinkStateStore(Tables, clock, Microsoft.Extensions.Options.Options.Create(new LinkStateOptions()));
+        Lifecycle = new LinkLifecycle(Tables, States, MoneyKit, clock, NullLogger<LinkLifecycle>.Instance);
+        SyncEngine = new LinkSyncEngine(Tables, States, MoneyKit, Microsoft.Extensions.Options.Options.Create(new SyncOptions()), clock, NullLogger<LinkSyncEngine>.Instance);
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         Jwks = new MoneyKitJwks(MoneyKit, wrapped, clock, NullLogger<MoneyKitJwks>.Instance);
         Verifier = new WebhookVerifier(Jwks, wrapped, clock);
-        Processor = new WebhookProcessor(Tables, Lifecycle, SyncEngine, wrapped, clock, NullLogger<WebhookProcessor>.Instance);
+        Processor = new WebhookProcessor(Tables, States, Lifecycle, SyncEngine, wrapped, clock, NullLogger<WebhookProcessor>.Instance);
         Receiver = new WebhookReceiver(Verifier, Processor, NullLogger<WebhookReceiver>.Instance);
         Http = new HttpClient();
     }
