@@ -71,7 +71,7 @@ public static class BridgeRegistration
         services.AddSingleton<WebhookVerifier>();
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<WebhookReceiver>();
-        services.AddSingleton<BackgroundSyncs>();
+        services.AddSingleton<BackgroundSyncScheduler>();
         services.AddSingleton<Transactions.TransactionPageCache>();
         return services;
     }

@@ -100,7 +100,7 @@ public static class LinkSessionEndpoints
         }
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext context, MoneyKitClient moneyKit, LinkLifecycle lifecycle, BackgroundSyncs syncs, TimeProvider time, IOptions<BridgeLinkOptions> options)
+    private static async Task<IResult> ExchangeAsync(HttpContext context, MoneyKitClient moneyKit, LinkLifecycle lifecycle, BackgroundSyncScheduler syncs, TimeProvider time, IOptions<BridgeLinkOptions> options)
     {
         var (body, error) = await RequestBody.ReadAsync(context, LinkJsonContext.Default.ExchangeTokenRequest);
         if (error is not null)

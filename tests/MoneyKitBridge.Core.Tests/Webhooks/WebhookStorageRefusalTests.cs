@@ -109,7 +109,7 @@ public sealed class WebhookStorageRefusalTests
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1",
             "down",
             options);
-        await using var processor = new WebhookProcessor(unreachable, new LinkStateStore(unreachable, bed.Clock, Microsoft.Extensions.Options.Options.Create(new LinkStateOptions())), bed.Lifecycle, bed.SyncEngine, Microsoft.Extensions.Options.Options.Create(bed.Options), bed.Clock, NullLogger<WebhookProcessor>.Instance);
+        await using var processor = new WebhookProcessor(unreachable, new LinkStateStore(unreachable, bed.Clock, Microsoft.Extensions.Options.Options.Create(new LinkStateOptions())), bed.Lifecycle, bed.Syncs, Microsoft.Extensions.Options.Options.Create(bed.Options), bed.Clock, NullLogger<WebhookProcessor>.Instance);
         var at = bed.Clock.GetUtcNow();
 
         var updates = await processor.ProcessAsync(Event("mk_link_any", "k1", at, MoneyKitWebhookEvent.TransactionsUpdatesAvailable), "dlv_1", 1);

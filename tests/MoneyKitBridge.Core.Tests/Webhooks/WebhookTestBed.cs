@@ -63,7 +63,8 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         Jwks = new MoneyKitJwks(MoneyKit, wrapped, clock, NullLogger<MoneyKitJwks>.Instance);
         Verifier = new WebhookVerifier(Jwks, wrapped, clock);
-        Processor = new WebhookProcessor(Tables, States, Lifecycle, SyncEngine, wrapped, clock, NullLogger<WebhookProcessor>.Instance);
+        Syncs = new BackgroundSyncScheduler(SyncEngine, NullLogger<BackgroundSyncScheduler>.Instance);
+        Processor = new WebhookProcessor(Tables, States, Lifecycle, Syncs, wrapped, clock, NullLogger<WebhookProcessor>.Instance);
         Receiver = new WebhookReceiver(Verifier, Processor, NullLogger<WebhookReceiver>.Instance);
         Http = new HttpClient();
     }
@@ -88,6 +89,8 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     public LinkLifecycle Lifecycle { get; }
 
     public LinkSyncEngine SyncEngine { get; }
+
+    public BackgroundSyncScheduler Syncs { get; }
 
     public MoneyKitJwks Jwks { get; }
 
@@ -294,6 +297,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Processor.DisposeAsync();
+        await Syncs.DisposeAsync();
         if (receiverApp is not null)
         {
             await receiverApp.StopAsync();
