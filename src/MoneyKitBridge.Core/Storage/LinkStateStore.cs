@@ -13,8 +13,9 @@ namespace MoneyKitBridge.Core.Storage;
 /// <item><see cref="GetLastKnownAsync"/> accepts any cached copy, for a caller whose write is conditional on the
 /// copy's ETag and re-reads on a conflict (webhook state changes: a steady stream costs one request per event).</item>
 /// </list>
-/// Every write in this process drops the link's copy before and after it (a read that overlapped a write is not
-/// cached), so only writes of other instances are seen late, by at most the reader's window.
+/// Every write in this process drops the link's copy before and after it, and a read that overlapped a write of the
+/// link (or of a link sharing its stripe) is not cached, so only writes of other instances are seen late, by at most
+/// the reader's window.
 /// </summary>
 public sealed class LinkStateStore
 {
@@ -22,7 +23,8 @@ public sealed class LinkStateStore
     private readonly TimeProvider time;
     private readonly long maxAgeTicks;
     private readonly LinkStateCache cache = new();
-    private long writes;
+    private const int WriteStripes = 256;
+    private readonly long[] writes = new long[WriteStripes]; // per stripe of links: bumped at the start and end of every write
 
     public LinkStateStore(BridgeTables tables, TimeProvider time, IOptions<LinkStateOptions> options)
     {
@@ -37,11 +39,12 @@ public sealed class LinkStateStore
     /// <summary>Reads the row (null when the link is unknown) and keeps it as this process's copy.</summary>
     public async Task<LinkState?> GetAsync(string linkId, CancellationToken cancellationToken = default)
     {
-        var writesBefore = Volatile.Read(ref writes);
+        var stripe = StripeOf(linkId);
+        var writesBefore = Volatile.Read(ref writes[stripe]);
         var takenAt = time.GetTimestamp();
         var response = await tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(linkId), LinkRows.StateRow, cancellationToken: cancellationToken);
         var state = response.HasValue ? LinkState.FromEntity(response.Value!) : null;
-        if (Volatile.Read(ref writes) == writesBefore)
+        if (Volatile.Read(ref writes[stripe]) == writesBefore)
         {
             cache.Set(linkId, state, takenAt);
         }
@@ -83,7 +86,7 @@ public sealed class LinkStateStore
         }
         finally
         {
-            EndWrite(state.LinkId);
+            _ = EndWrite(state.LinkId);
         }
     }
 
@@ -103,7 +106,7 @@ public sealed class LinkStateStore
         }
         finally
         {
-            EndWrite(state.LinkId);
+            _ = EndWrite(state.LinkId);
         }
     }
 
@@ -154,6 +157,7 @@ public sealed class LinkStateStore
         ArgumentNullException.ThrowIfNull(actions);
         BeginWrite(linkId);
         ETag etag;
+        long writesAfter;
         try
         {
             etag = actions.Count == 1 && actions[0].ActionType == TableTransactionActionType.Add
@@ -162,27 +166,30 @@ public sealed class LinkStateStore
         }
         finally
         {
-            EndWrite(linkId);
+            writesAfter = EndWrite(linkId);
         }
 
-        if (next is not null)
+        if (next is not null && Volatile.Read(ref writes[StripeOf(linkId)]) == writesAfter)
         {
-            cache.Set(linkId, next with { ETag = etag }, time.GetTimestamp());
+            cache.Set(linkId, next with { ETag = etag }, time.GetTimestamp()); // unless a later write of this process may have changed it
         }
 
         return etag;
     }
 
+    private static int StripeOf(string linkId) => (int)((uint)StringComparer.Ordinal.GetHashCode(linkId) % WriteStripes);
+
     private void BeginWrite(string linkId)
     {
-        Interlocked.Increment(ref writes);
+        Interlocked.Increment(ref writes[StripeOf(linkId)]);
         cache.Invalidate(linkId);
     }
 
     /// <summary>Drops the copy again: a read that overlapped the write may have cached the row as it was.</summary>
-    private void EndWrite(string linkId)
+    private long EndWrite(string linkId)
     {
-        Interlocked.Increment(ref writes);
+        var stamp = Interlocked.Increment(ref writes[StripeOf(linkId)]);
         cache.Invalidate(linkId);
+        return stamp;
     }
 }

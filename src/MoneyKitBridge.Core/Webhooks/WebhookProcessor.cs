@@ -41,7 +41,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
         this.logger = logger;
         events = new WebhookEventRows(tables, time, options.Value);
         products = new ProductRefreshRows(tables);
-        lanes = new StateChangeLanes(states, events, lifecycle, time, logger);
+        lanes = new StateChangeLanes(new StateChangeTransaction(states, events, lifecycle, time, logger), logger);
     }
 
     /// <summary>Processes one verified event (see the class summary). Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
