@@ -54,7 +54,7 @@ public sealed class FunctionsMetadataTests
 
     private static string HostRoutePrefix()
     {
-        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionFolders.RepositoryRoot, "host.json")));
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "host.json")));
         var prefix = hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString();
         Assert.Equal(BridgeRoutes.Prefix, prefix);
         return prefix!;
