@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the deployable Azure Functions package of MoneyKit Bridge:
-#   <out>/host.json                      the Functions host configuration (customHandler section)
-#   <out>/<FunctionName>/function.json   one folder per function (HTTP functions + RefreshStaleLinks timer)
-#   <out>/handler/MoneyKitBridge.Functions  the self-contained linux-x64 custom handler (+ its files)
+# Builds the deployable Azure Functions package of MoneyKit Bridge (.NET isolated worker):
+#   <out>/host.json                      the Functions host configuration (route prefix api, no customHandler)
+#   <out>/functions.metadata             the functions, written by the Worker SDK from the [Function] attributes
+#   <out>/worker.config.json             how the host starts the worker (the self-contained executable)
+#   <out>/MoneyKitBridge.Functions       the self-contained linux-x64 worker (+ its files, extensions.json)
 # and, with --zip, <out>.zip next to the folder (what `azd deploy` / `az functionapp deployment` upload).
 #
 # Usage: scripts/publish.sh [--zip] [output-dir]     (output-dir defaults to publish/ at the repo root)
@@ -46,39 +47,27 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-echo "Publishing the custom handler (Release, linux-x64, self-contained) ..." >&2
+echo "Publishing the worker (Release, linux-x64, self-contained) ..." >&2
 dotnet publish "$root/src/MoneyKitBridge.Functions/MoneyKitBridge.Functions.csproj" \
   --configuration Release --runtime linux-x64 --self-contained true \
-  --output "$out/handler" -p:UseAppHost=true -nologo --verbosity quiet
+  --output "$out" -p:UseAppHost=true -nologo --verbosity quiet
 
-handler="$out/handler/MoneyKitBridge.Functions"
-if [ ! -f "$handler" ]; then
-  echo "publish.sh: the handler executable was not produced at $handler" >&2
+worker="$out/MoneyKitBridge.Functions"
+if [ ! -f "$worker" ]; then
+  echo "publish.sh: the worker executable was not produced at $worker" >&2
   exit 1
 fi
-chmod 755 "$handler"
+chmod 755 "$worker"
 
-cp "$root/host.json" "$out/host.json"
-count=0
-for fn in "$root"/*/function.json; do
-  name="$(basename "$(dirname "$fn")")"
-  mkdir -p "$out/$name"
-  cp "$fn" "$out/$name/function.json"
-  count=$((count + 1))
+for generated in host.json functions.metadata worker.config.json; do
+  if [ ! -f "$out/$generated" ]; then
+    echo "publish.sh: $generated was not produced (is Microsoft.Azure.Functions.Worker.Sdk referenced?)" >&2
+    exit 1
+  fi
 done
-if [ "$count" -eq 0 ]; then
-  echo "publish.sh: no <FunctionName>/function.json folders found at the repo root" >&2
-  exit 1
-fi
+count="$(grep -o '"scriptFile"' "$out/functions.metadata" | wc -l)"
 
-# The path host.json names must be the executable we just published.
-expected="$(sed -n 's/.*"defaultExecutablePath"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$out/host.json")"
-if [ "$expected" != "handler/MoneyKitBridge.Functions" ] || [ ! -x "$out/$expected" ]; then
-  echo "publish.sh: host.json names '$expected', which is not the published executable" >&2
-  exit 1
-fi
-
-echo "Package ready: $out ($count functions, handler $(du -sh "$out/handler" | cut -f1))" >&2
+echo "Package ready: $out ($count functions, $(du -sh "$out" | cut -f1))" >&2
 
 if [ "$zip_it" = true ]; then
   archive="$out.zip"

@@ -148,7 +148,7 @@ say "Starting the bridge on $bridge_url ..."
 (
   cd "$session"
   # Standalone: no Functions host port, no vault; secrets come from configuration (environment, not arguments).
-  unset FUNCTIONS_CUSTOMHANDLER_PORT ASPNETCORE_URLS KeyVault__Uri KeyVault__ManagedIdentityClientId
+  unset FUNCTIONS_CUSTOMHANDLER_PORT Functions__Worker__HostEndpoint ASPNETCORE_URLS KeyVault__Uri KeyVault__ManagedIdentityClientId
   export Storage__ConnectionString="$storage" \
     MoneyKit__BaseUrl="$sandbox_url/" \
     MoneyKit__ClientId="$moneykit_client_id" MoneyKit__ClientSecret="$moneykit_client_secret" \

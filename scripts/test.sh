@@ -24,7 +24,7 @@ dotnet test Functions.sln --no-build --configuration Release \
   --logger "trx" --results-directory "$results" "$@"
 status=$?
 
-# The infrastructure checks (Bicep syntax + official Bicep CLI build/lint, settings, roles, function.json) run as
+# The infrastructure checks (Bicep syntax + official Bicep CLI build/lint, settings, roles, host.json) run as
 # node tests; their counts join the .NET ones.
 infra_passed=0 infra_failed=0
 if npm --prefix tools/bicep-check ci --no-audit --no-fund --loglevel=error >/dev/null; then

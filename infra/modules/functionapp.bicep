@@ -1,4 +1,4 @@
-// Flex Consumption plan + function app running the self-contained custom handler (runtime `custom`).
+// Flex Consumption plan + function app running the .NET isolated worker (runtime `dotnet-isolated` 10.0).
 // Every connection is identity-based (the one user-assigned identity); no app setting holds a secret.
 // The app settings live in a separate `config` resource so that Webhooks__PublicUrl can use the
 // app's own default host name.
@@ -79,8 +79,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         maximumInstanceCount: maximumInstanceCount
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

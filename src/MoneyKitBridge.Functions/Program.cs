@@ -11,6 +11,14 @@ using MoneyKitBridge.Functions.Webhooks;
 
 try
 {
+    if (WorkerHosting.IsLaunchedByHost(args, Environment.GetEnvironmentVariable))
+    {
+        // Worker mode: the Functions host launched us; it owns routing, the timer schedule and the front end.
+        await WorkerHosting.CreateWorkerBuilder(args).Build().RunAsync();
+        return 0;
+    }
+
+    // Standalone mode: a plain ASP.NET Core app mapping the same handlers on the same routes (BridgeRoutes).
     var builder = CustomHandlerHosting.CreateBuilder(args);
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
@@ -29,14 +37,14 @@ try
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.MapRefreshTimer();
-    app.MapOpenApi("/api/openapi/{documentName}.json").WithName("GetOpenApiDocument");
+    app.MapOpenApi(BridgeRoutes.Named(BridgeRoutes.GetOpenApiDocument).Path).WithName(BridgeRoutes.GetOpenApiDocument);
 
     await app.RunAsync();
     return 0;
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
-    // The Functions host restarts a handler that exits non-zero; one line tells the operator why.
+    // The Functions host restarts a worker that exits non-zero; one line tells the operator why.
     await Console.Error.WriteLineAsync(StartupFailure.Describe(ex));
     return 1;
 }

@@ -5,7 +5,9 @@
 //     app settings, or is a vault secret documented in docs/deployment.md, or is local-only with a
 //     named Azure counterpart; every bridge setting is documented in docs/deployment.md;
 //  3. every role the app identity needs is assigned in infra/modules/rbac.bicep;
-//  4. host.json and each <Function>/function.json follow the custom-handler contract;
+//  4. host.json is an isolated-worker host.json (no customHandler, route prefix api), no
+//     <Function>/function.json folders remain (the Worker SDK generates functions.metadata), and every
+//     %Setting% a trigger attribute in src/ names is set locally and in Azure;
 //  5. infra/main.bicep compiles and lints (infra/bicepconfig.json) with the official Bicep CLI, pinned
 //     in bicep-cli/BicepCli.csproj and restored from NuGet on linux-x64 (BICEP_CLI=<path> to use another
 //     binary, BICEP_CHECK_CLI=0 to skip this step).
@@ -132,7 +134,7 @@ function treeOf(file) {
 // 2. Settings: local.settings.sample.json <-> Bicep app settings <-> docs/deployment.md.
 // Local-only settings and what replaces them in Azure.
 const localOnly = {
-  FUNCTIONS_WORKER_RUNTIME: 'functionAppConfig.runtime (custom 1.0) on Flex Consumption',
+  FUNCTIONS_WORKER_RUNTIME: 'functionAppConfig.runtime (dotnet-isolated 10.0) on Flex Consumption',
   AzureWebJobsStorage: 'AzureWebJobsStorage__accountName/__credential/__clientId',
   Storage__ConnectionString: 'Storage__TableServiceUri + Storage__ManagedIdentityClientId',
 };
@@ -176,8 +178,8 @@ if (sample) {
     fail('local.settings.sample.json: IsEncrypted must be false');
   }
   const values = sample.Values || {};
-  if (String(values.FUNCTIONS_WORKER_RUNTIME).toLowerCase() !== 'custom') {
-    fail('local.settings.sample.json: FUNCTIONS_WORKER_RUNTIME must be custom');
+  if (String(values.FUNCTIONS_WORKER_RUNTIME).toLowerCase() !== 'dotnet-isolated') {
+    fail('local.settings.sample.json: FUNCTIONS_WORKER_RUNTIME must be dotnet-isolated');
   }
   for (const key of Object.keys(values)) {
     checks++;
@@ -225,8 +227,8 @@ for (const [key, value] of azureSettings) {
     fail(`infra/modules/functionapp.bicep: app setting ${key} looks like it carries a secret`);
   }
 }
-if (appTree && !/runtime:\s*\{\s*name:\s*'custom'\s*version:\s*'1\.0'/.test(appTree.rootNode.text)) {
-  fail("infra/modules/functionapp.bicep: functionAppConfig.runtime must be { name: 'custom', version: '1.0' }");
+if (appTree && !/runtime:\s*\{\s*name:\s*'dotnet-isolated'\s*version:\s*'10\.0'/.test(appTree.rootNode.text)) {
+  fail("infra/modules/functionapp.bicep: functionAppConfig.runtime must be { name: 'dotnet-isolated', version: '10.0' }");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,65 +283,39 @@ if (rbacTree) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. host.json and function.json files.
+// 4. host.json, no function.json folders, and the settings trigger attributes name.
 const host = readJson(path.join(root, 'host.json'));
 if (host) {
   checks++;
-  const description = host.customHandler && host.customHandler.description;
   if (host.version !== '2.0') fail('host.json: version must be 2.0');
-  if (!description || description.defaultExecutablePath !== 'handler/MoneyKitBridge.Functions') {
-    fail('host.json: customHandler.description.defaultExecutablePath must be handler/MoneyKitBridge.Functions (scripts/publish.sh puts it there)');
-  }
-  if (!host.customHandler || host.customHandler.enableForwardingHttpRequest !== true) {
-    fail('host.json: customHandler.enableForwardingHttpRequest must be true');
+  if (host.customHandler) {
+    fail('host.json: customHandler must not be set (the app is a .NET isolated worker)');
   }
   if (!host.extensions || !host.extensions.http || host.extensions.http.routePrefix !== 'api') {
     fail('host.json: extensions.http.routePrefix must be api');
   }
 }
-const functionFiles = fs.readdirSync(root, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, entry.name, 'function.json')))
-  .map((entry) => path.join(root, entry.name, 'function.json'));
-if (functionFiles.length === 0) {
-  fail('no <FunctionName>/function.json at the repository root');
+for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+  if (entry.isDirectory() && fs.existsSync(path.join(root, entry.name, 'function.json'))) {
+    fail(`${entry.name}/function.json: function folders are not used by the isolated worker (the build writes functions.metadata from the [Function] attributes)`);
+  }
 }
-const seenRoutes = new Map();
-for (const file of functionFiles) {
-  checks++;
-  const name = path.basename(path.dirname(file));
-  const doc = readJson(file);
-  if (!doc) continue;
-  if (!/^[a-z][a-z0-9_-]{0,127}$/i.test(name)) fail(`${rel(file)}: invalid function name ${name}`);
-  const others = fs.readdirSync(path.dirname(file)).filter((f) => f !== 'function.json');
-  if (others.length > 0) fail(`${rel(file)}: the folder must hold only function.json (found ${others.join(', ')})`);
-  const bindings = Array.isArray(doc.bindings) ? doc.bindings : [];
-  const timer = bindings.find((b) => b.type === 'timerTrigger');
-  if (timer) {
-    const match = /^%(\w+)%$/.exec(timer.schedule || '');
-    if (bindings.length !== 1 || timer.direction !== 'in') fail(`${rel(file)}: a timer function has exactly one timerTrigger input`);
-    if (timer.runOnStartup !== false) fail(`${rel(file)}: runOnStartup must be false`);
-    if (!match) {
-      fail(`${rel(file)}: the schedule must come from an app setting (%Name%)`);
-    } else {
-      if (!sample || !(match[1] in (sample.Values || {}))) fail(`${rel(file)}: ${match[1]} is missing from local.settings.sample.json`);
-      if (!azureSettings.has(match[1])) fail(`${rel(file)}: ${match[1]} is not set by the Bicep app settings (the host would not index the function)`);
+const sourceDir = path.join(root, 'src');
+const attributeSettings = new Set();
+if (fs.existsSync(sourceDir)) {
+  for (const file of findFiles(sourceDir, (name) => name.endsWith('.cs'))) {
+    for (const match of readText(file).matchAll(/"%([A-Za-z_][\w:]*)%"/g)) {
+      attributeSettings.add(match[1].replace(/:/g, '__'));
     }
-    continue;
   }
-  const trigger = bindings.find((b) => b.type === 'httpTrigger');
-  const output = bindings.find((b) => b.type === 'http');
-  if (!trigger || !output || bindings.length !== 2 || trigger.direction !== 'in' || output.direction !== 'out') {
-    fail(`${rel(file)}: an HTTP function has exactly one httpTrigger input and one http output (needed for request forwarding)`);
-    continue;
-  }
-  if (trigger.authLevel !== 'anonymous') fail(`${rel(file)}: authLevel must be anonymous`);
-  if (!Array.isArray(trigger.methods) || trigger.methods.length === 0) fail(`${rel(file)}: methods must be listed`);
-  if (typeof trigger.route !== 'string' || /^(admin|runtime)/i.test(trigger.route.trim())) fail(`${rel(file)}: invalid route ${trigger.route}`);
-  for (const method of trigger.methods || []) {
-    const key = `${String(method).toUpperCase()} ${String(trigger.route).toLowerCase()}`;
-    if (seenRoutes.has(key)) fail(`${rel(file)}: ${key} is also served by ${seenRoutes.get(key)}`);
-    seenRoutes.set(key, name);
-  }
+}
+if (attributeSettings.size === 0) {
+  fail('src: no trigger attribute names a %Setting% (the RefreshStaleLinks schedule should)');
+}
+for (const setting of attributeSettings) {
+  checks++;
+  if (!sample || !(setting in (sample.Values || {}))) fail(`src: ${setting} is missing from local.settings.sample.json`);
+  if (!azureSettings.has(setting)) fail(`src: ${setting} is not set by the Bicep app settings (the host would not index the function)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,8 +373,8 @@ if (problems.length > 0) {
   for (const problem of problems) {
     console.error(`error: ${problem}`);
   }
-  console.error(`bicep-check: ${problems.length} problem(s) in ${bicepFiles.length} Bicep files and ${functionFiles.length} functions`);
+  console.error(`bicep-check: ${problems.length} problem(s) in ${bicepFiles.length} Bicep files`);
   process.exit(1);
 }
 console.log(`bicep-check: ${cliSummary}`);
-console.log(`bicep-check: ${bicepFiles.length} Bicep files parse cleanly; ${checks} structure checks passed (${functionFiles.length} functions, ${azureSettings.size} app settings)`);
+console.log(`bicep-check: ${bicepFiles.length} Bicep files parse cleanly; ${checks} structure checks passed (${attributeSettings.size} trigger settings, ${azureSettings.size} app settings)`);

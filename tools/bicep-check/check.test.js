@@ -15,13 +15,8 @@ const checkScript = path.join(__dirname, 'check.js');
 
 function copyRepo() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bicep-check-'));
-  for (const entry of fs.readdirSync(repo, { withFileTypes: true })) {
-    const from = path.join(repo, entry.name);
-    if (entry.isDirectory() && fs.existsSync(path.join(from, 'function.json'))) {
-      fs.cpSync(from, path.join(dir, entry.name), { recursive: true });
-    }
-  }
-  for (const item of ['infra', 'docs', 'host.json', 'local.settings.sample.json']) {
+  for (const item of ['infra', 'docs', 'host.json', 'local.settings.sample.json', 'src/MoneyKitBridge.Functions/Hosting/BridgeRoutes.cs']) {
+    fs.mkdirSync(path.dirname(path.join(dir, item)), { recursive: true });
     fs.cpSync(path.join(repo, item), path.join(dir, item), { recursive: true });
   }
   return dir;
@@ -102,7 +97,7 @@ test('a secret put into app settings', () => {
 
 test('FUNCTIONS_WORKER_RUNTIME as an app setting on Flex', () => {
   expectFailure(
-    (dir) => edit(dir, 'infra/modules/functionapp.bicep', "    Standalone__RunTimer: 'false'\n", "    Standalone__RunTimer: 'false'\n    FUNCTIONS_WORKER_RUNTIME: 'custom'\n"),
+    (dir) => edit(dir, 'infra/modules/functionapp.bicep', "    Standalone__RunTimer: 'false'\n", "    Standalone__RunTimer: 'false'\n    FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'\n"),
     /FUNCTIONS_WORKER_RUNTIME must not be set in Azure/);
 });
 
@@ -124,32 +119,29 @@ test('a storage role dropped from the looped list', () => {
     /role Storage Queue Data Contributor is never assigned to appPrincipalId/);
 });
 
-test('an HTTP function with function-level auth', () => {
+test('a function.json folder left at the root', () => {
   expectFailure(
-    (dir) => edit(dir, 'GetLink/function.json', '"authLevel": "anonymous"', '"authLevel": "function"'),
-    /GetLink\/function\.json: authLevel must be anonymous/);
+    (dir) => {
+      fs.mkdirSync(path.join(dir, 'GetLink'));
+      fs.writeFileSync(path.join(dir, 'GetLink', 'function.json'), '{"bindings":[]}');
+    },
+    /GetLink\/function\.json: function folders are not used by the isolated worker/);
 });
 
-test('an HTTP function with an extra binding cannot be forwarded', () => {
+test('a host.json that still starts a custom handler', () => {
   expectFailure(
-    (dir) => edit(dir, 'AuthToken/function.json', '"name": "res"', '"name": "res"\n    },\n    {\n      "type": "queue",\n      "direction": "out",\n      "name": "q"'),
-    /AuthToken\/function\.json: an HTTP function has exactly one httpTrigger input and one http output/);
-});
-
-test('two functions on the same method and route', () => {
-  expectFailure(
-    (dir) => edit(dir, 'GetLinkAccounts/function.json', '"route": "links/{link_id}/accounts"', '"route": "links/{link_id}"'),
-    /GET links\/\{link_id\} is also served by/);
+    (dir) => edit(dir, 'host.json', '"version": "2.0",', '"version": "2.0",\n  "customHandler": { "description": { "defaultExecutablePath": "handler/x" } },'),
+    /customHandler must not be set/);
 });
 
 test('a timer schedule setting that Azure does not define', () => {
   expectFailure(
-    (dir) => edit(dir, 'RefreshStaleLinks/function.json', '%RefreshStaleLinks__Schedule%', '%RefreshSchedule%'),
+    (dir) => edit(dir, 'src/MoneyKitBridge.Functions/Hosting/BridgeRoutes.cs', '%RefreshStaleLinks:Schedule%', '%RefreshSchedule%'),
     /RefreshSchedule is missing from local\.settings\.sample\.json/);
 });
 
-test('host.json pointing at a path the publish script does not produce', () => {
+test('a Flex runtime other than dotnet-isolated 10.0', () => {
   expectFailure(
-    (dir) => edit(dir, 'host.json', '"handler/MoneyKitBridge.Functions"', '"MoneyKitBridge.Functions"'),
-    /defaultExecutablePath must be handler\/MoneyKitBridge\.Functions/);
+    (dir) => edit(dir, 'infra/modules/functionapp.bicep', "name: 'dotnet-isolated'", "name: 'custom'"),
+    /functionAppConfig\.runtime must be \{ name: 'dotnet-isolated', version: '10\.0' \}/);
 });

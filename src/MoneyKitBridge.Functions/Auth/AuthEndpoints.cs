@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
+using MoneyKitBridge.Functions.Hosting;
 
 namespace MoneyKitBridge.Functions.Auth;
 
@@ -18,15 +19,14 @@ public static class AuthEndpoints
     public static RouteHandlerBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapPost("/api/auth/token", IssueTokenAsync)
-            .WithName("AuthToken")
+        return endpoints.MapBridgeRoute(BridgeRoutes.AuthToken, IssueTokenAsync)
             .WithTags("Auth")
             .WithSummary("Exchange client credentials (form, JSON or HTTP Basic) for a short-lived bearer token.")
             .Produces<TokenResponse>()
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<IResult> IssueTokenAsync(
+    internal static async Task<IResult> IssueTokenAsync(
         HttpContext context,
         BridgeClientStore clients,
         BridgeAccessTokens tokens,

@@ -10,8 +10,11 @@ public sealed class LinkIdFilter : IEndpointFilter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        return context.HttpContext.Request.RouteValues.TryGetValue("link_id", out var value) && !LinkErrors.CouldBeLinkId(value as string)
-            ? ValueTask.FromResult<object?>(LinkErrors.NotFound())
+        return context.HttpContext.Request.RouteValues.TryGetValue("link_id", out var value) && Check(value) is { } notFound
+            ? ValueTask.FromResult<object?>(notFound)
             : next(context);
     }
+
+    /// <summary>404 <c>link_error.not_found</c> when <paramref name="linkId"/> cannot be a link, else <see langword="null"/>.</summary>
+    public static IResult? Check(object? linkId) => LinkErrors.CouldBeLinkId(linkId as string) ? null : LinkErrors.NotFound();
 }

@@ -21,12 +21,23 @@ public sealed class MoneyKitOutageFilter : IEndpointFilter
         {
             return await next(context);
         }
-        catch (MoneyKitException e) when (e.Status is 0 or >= 500)
+        catch (MoneyKitException e) when (IsOutage(e))
         {
-            var wait = e.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : DefaultRetryAfter;
-            context.HttpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return ApiErrorResults.Create(StatusCodes.Status503ServiceUnavailable, ErrorCode, "MoneyKit is not available right now. Try again later.");
+            return Unavailable(context.HttpContext, e);
         }
+    }
+
+    /// <summary>Whether <paramref name="exception"/> means MoneyKit gave no answer or a 5xx.</summary>
+    public static bool IsOutage(Exception exception) => exception is MoneyKitException { Status: 0 or >= 500 };
+
+    /// <summary>The 503 answer for an outage, with <c>Retry-After</c> set on the response.</summary>
+    public static IResult Unavailable(HttpContext context, MoneyKitException exception)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(exception);
+        var wait = exception.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : DefaultRetryAfter;
+        context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ApiErrorResults.Create(StatusCodes.Status503ServiceUnavailable, ErrorCode, "MoneyKit is not available right now. Try again later.");
     }
 }
 

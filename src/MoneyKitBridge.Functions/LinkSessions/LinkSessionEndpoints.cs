@@ -6,6 +6,7 @@ using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
+using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.MoneyKit;
 
@@ -24,18 +25,14 @@ public static class LinkSessionEndpoints
 
     public static IEndpointRouteBuilder MapLinkSessionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/link-session", CreateAsync)
-            .WithName("CreateLinkSession").WithTags("Link sessions").WithSummary("Start MoneyKit Connect for a customer user.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite)
-            .WithMoneyKitOutageHandling();
-        endpoints.MapPost("/api/link-session/exchange-token", ExchangeAsync)
-            .WithName("ExchangeLinkSessionToken").WithTags("Link sessions").WithSummary("Exchange Connect's token for a link; stores and syncs it.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite)
-            .WithMoneyKitOutageHandling();
+        endpoints.MapBridgeRoute(BridgeRoutes.CreateLinkSession, CreateAsync)
+            .WithTags("Link sessions").WithSummary("Start MoneyKit Connect for a customer user.");
+        endpoints.MapBridgeRoute(BridgeRoutes.ExchangeLinkSessionToken, ExchangeAsync)
+            .WithTags("Link sessions").WithSummary("Exchange Connect's token for a link; stores and syncs it.");
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, MoneyKitClient moneyKit, MoneyKitBridge.Core.Queries.LinkSnapshotReader reader, IOptions<BridgeLinkOptions> options)
+    internal static async Task<IResult> CreateAsync(HttpContext context, MoneyKitClient moneyKit, MoneyKitBridge.Core.Queries.LinkSnapshotReader reader, IOptions<BridgeLinkOptions> options)
     {
         var (body, error) = await RequestBody.ReadObjectAsync(context);
         if (body is null)
@@ -100,7 +97,7 @@ public static class LinkSessionEndpoints
         }
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext context, MoneyKitClient moneyKit, LinkLifecycle lifecycle, BackgroundSyncScheduler syncs, TimeProvider time, IOptions<BridgeLinkOptions> options)
+    internal static async Task<IResult> ExchangeAsync(HttpContext context, MoneyKitClient moneyKit, LinkLifecycle lifecycle, BackgroundSyncScheduler syncs, TimeProvider time, IOptions<BridgeLinkOptions> options)
     {
         var (body, error) = await RequestBody.ReadAsync(context, LinkJsonContext.Default.ExchangeTokenRequest);
         if (error is not null)

@@ -4,6 +4,7 @@ using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
+using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Functions.Links;
@@ -13,31 +14,20 @@ public static class LinkEndpoints
 {
     public static IEndpointRouteBuilder MapLinkEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/links/{link_id}", GetLinkAsync)
-            .WithName("GetLink").WithTags("Links").WithSummary("The link as last seen from MoneyKit.")
-            .RequireBridgeScope(BridgeScopes.LinksRead)
-            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>();
-        endpoints.MapGet("/api/links/{link_id}/accounts", GetAccountsAsync)
-            .WithName("GetLinkAccounts").WithTags("Links").WithSummary("The link's accounts from the snapshot.")
-            .RequireBridgeScope(BridgeScopes.LinksRead)
-            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>();
-        endpoints.MapPost("/api/links/{link_id}/products", RefreshProductsAsync)
-            .WithName("RefreshLinkProducts").WithTags("Links").WithSummary("Ask MoneyKit to refresh products, within MoneyKit's per-link limits.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite)
-            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>()
-            .WithMoneyKitOutageHandling();
-        endpoints.MapDelete("/api/links/{link_id}", DeleteLinkAsync)
-            .WithName("DeleteLink").WithTags("Links").WithSummary("Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.")
-            .RequireBridgeScope(BridgeScopes.LinksWrite)
-            .AddEndpointFilter<RouteHandlerBuilder, LinkIdFilter>()
-            .WithMoneyKitOutageHandling();
-        endpoints.MapGet("/api/users/{user_id}/links", GetUserLinksAsync)
-            .WithName("GetUserLinks").WithTags("Users").WithSummary("The customer user's links.")
-            .RequireBridgeScope(BridgeScopes.LinksRead);
+        endpoints.MapBridgeRoute(BridgeRoutes.GetLink, GetLinkAsync)
+            .WithTags("Links").WithSummary("The link as last seen from MoneyKit.");
+        endpoints.MapBridgeRoute(BridgeRoutes.GetLinkAccounts, GetAccountsAsync)
+            .WithTags("Links").WithSummary("The link's accounts from the snapshot.");
+        endpoints.MapBridgeRoute(BridgeRoutes.RefreshLinkProducts, RefreshProductsAsync)
+            .WithTags("Links").WithSummary("Ask MoneyKit to refresh products, within MoneyKit's per-link limits.");
+        endpoints.MapBridgeRoute(BridgeRoutes.DeleteLink, DeleteLinkAsync)
+            .WithTags("Links").WithSummary("Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.");
+        endpoints.MapBridgeRoute(BridgeRoutes.GetUserLinks, GetUserLinksAsync)
+            .WithTags("Users").WithSummary("The customer user's links.");
         return endpoints;
     }
 
-    private static async Task<IResult> GetLinkAsync(string link_id, LinkSnapshotReader reader, HttpContext context)
+    internal static async Task<IResult> GetLinkAsync(string link_id, LinkSnapshotReader reader, HttpContext context)
     {
         var state = await reader.GetStateAsync(link_id, context.RequestAborted);
         if (state is null || CurrentLink.Json(state) is not { } json)
@@ -48,7 +38,7 @@ public static class LinkEndpoints
         return new RawJsonResult(StatusCodes.Status200OK, writer => writer.WriteRawValue(json, skipInputValidation: true));
     }
 
-    private static async Task<IResult> GetAccountsAsync(string link_id, LinkSnapshotReader reader, HttpContext context)
+    internal static async Task<IResult> GetAccountsAsync(string link_id, LinkSnapshotReader reader, HttpContext context)
     {
         var state = await reader.GetStateAsync(link_id, context.RequestAborted);
         if (LinkErrors.CheckReadable(state, "accounts") is { } notReadable)
@@ -67,7 +57,7 @@ public static class LinkEndpoints
         });
     }
 
-    private static async Task<IResult> GetUserLinksAsync(string user_id, LinkLifecycle lifecycle, LinkSnapshotReader reader, HttpContext context)
+    internal static async Task<IResult> GetUserLinksAsync(string user_id, LinkLifecycle lifecycle, LinkSnapshotReader reader, HttpContext context)
     {
         var links = new List<string>();
         foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
@@ -86,7 +76,7 @@ public static class LinkEndpoints
         });
     }
 
-    private static async Task<IResult> RefreshProductsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, OnDemandRefresh refresh)
+    internal static async Task<IResult> RefreshProductsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, OnDemandRefresh refresh)
     {
         var (body, bodyError) = await RequestBody.ReadAsync(context, LinkJsonContext.Default.RefreshProductsRequest);
         if (bodyError is not null)
@@ -130,7 +120,7 @@ public static class LinkEndpoints
         };
     }
 
-    private static async Task<IResult> DeleteLinkAsync(string link_id, LinkLifecycle lifecycle, HttpContext context)
+    internal static async Task<IResult> DeleteLinkAsync(string link_id, LinkLifecycle lifecycle, HttpContext context)
     {
         try
         {

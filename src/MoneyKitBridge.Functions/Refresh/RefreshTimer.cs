@@ -7,18 +7,22 @@ namespace MoneyKitBridge.Functions.Refresh;
 /// <summary>The <c>RefreshStaleLinks</c> timer function: refresh planner, lost-webhook reconciliation, webhook-key purge.</summary>
 public static class RefreshTimer
 {
-    public const string FunctionName = "RefreshStaleLinks";
+    public const string FunctionName = BridgeRoutes.RefreshStaleLinks;
 
     public static IEndpointRouteBuilder MapRefreshTimer(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapTimerFunction(FunctionName, new RefreshOptions().Schedule, async (context, cancellationToken) =>
-        {
-            var job = context.Services.GetRequiredService<RefreshStaleLinksJob>();
-            var result = await job.RunAsync(cancellationToken);
-            context.Log($"due={result.Due} refreshed={result.Refreshed} rate_limited={result.RateLimited} skipped={result.Skipped} reconciled={result.Reconciled} synced={result.Synced} stopped_early={result.StoppedEarly}");
-            var purged = await context.Services.GetRequiredService<WebhookProcessor>().PurgeExpiredKeysAsync(cancellationToken);
-            context.Log($"webhook_keys_purged={purged}");
-        });
+        endpoints.MapTimerFunction(FunctionName, new RefreshOptions().Schedule, RunAsync);
         return endpoints;
+    }
+
+    /// <summary>The job, as both modes run it: refresh planner and reconciliation, then the webhook-key purge.</summary>
+    public static async Task RunAsync(TimerJobContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var job = context.Services.GetRequiredService<RefreshStaleLinksJob>();
+        var result = await job.RunAsync(cancellationToken);
+        context.Log($"due={result.Due} refreshed={result.Refreshed} rate_limited={result.RateLimited} skipped={result.Skipped} reconciled={result.Reconciled} synced={result.Synced} stopped_early={result.StoppedEarly}");
+        var purged = await context.Services.GetRequiredService<WebhookProcessor>().PurgeExpiredKeysAsync(cancellationToken);
+        context.Log($"webhook_keys_purged={purged}");
     }
 }

@@ -3,6 +3,7 @@ using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
+using MoneyKitBridge.Functions.Hosting;
 
 namespace MoneyKitBridge.Functions.Transactions;
 
@@ -14,18 +15,16 @@ public static class TransactionEndpoints
 {
     public static IEndpointRouteBuilder MapTransactionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/links/{link_id}/transactions", GetLinkTransactionsAsync)
-            .WithName("GetLinkTransactions").WithTags("Transactions")
-            .WithSummary("Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract).")
-            .RequireBridgeScope(BridgeScopes.LinksRead);
-        endpoints.MapGet("/api/users/{user_id}/transactions", GetUserTransactionsAsync)
-            .WithName("GetUserTransactions").WithTags("Transactions")
-            .WithSummary("Transactions across a customer user's links, newest first, paged.")
-            .RequireBridgeScope(BridgeScopes.LinksRead);
+        endpoints.MapBridgeRoute(BridgeRoutes.GetLinkTransactions, GetLinkTransactionsAsync)
+            .WithTags("Transactions")
+            .WithSummary("Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract).");
+        endpoints.MapBridgeRoute(BridgeRoutes.GetUserTransactions, GetUserTransactionsAsync)
+            .WithTags("Transactions")
+            .WithSummary("Transactions across a customer user's links, newest first, paged.");
         return endpoints;
     }
 
-    private static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TransactionPageCache pages, TimeProvider time)
+    internal static async Task<IResult> GetLinkTransactionsAsync(string link_id, HttpContext context, LinkSnapshotReader reader, TransactionPageCache pages, TimeProvider time)
     {
         if (!LinkErrors.CouldBeLinkId(link_id))
         {
@@ -65,7 +64,7 @@ public static class TransactionEndpoints
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
-    private static async Task<IResult> GetUserTransactionsAsync(string user_id, HttpContext context, LinkSnapshotReader reader, LinkLifecycle lifecycle, TimeProvider time)
+    internal static async Task<IResult> GetUserTransactionsAsync(string user_id, HttpContext context, LinkSnapshotReader reader, LinkLifecycle lifecycle, TimeProvider time)
     {
         var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (error is not null)

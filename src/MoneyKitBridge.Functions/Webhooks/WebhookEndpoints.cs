@@ -1,4 +1,5 @@
 using MoneyKitBridge.Core.Webhooks;
+using MoneyKitBridge.Functions.Hosting;
 
 namespace MoneyKitBridge.Functions.Webhooks;
 
@@ -10,12 +11,12 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/webhooks/moneykit", ReceiveAsync)
-            .WithName("MoneyKitWebhook").WithTags("Webhooks").WithSummary("MoneyKit webhooks (signed with ES256).");
+        endpoints.MapBridgeRoute(BridgeRoutes.MoneyKitWebhook, ReceiveAsync)
+            .WithTags("Webhooks").WithSummary("MoneyKit webhooks (signed with ES256).");
         return endpoints;
     }
 
-    private static async Task ReceiveAsync(HttpContext context, WebhookReceiver receiver)
+    internal static async Task ReceiveAsync(HttpContext context, WebhookReceiver receiver)
     {
         var request = context.Request;
         WebhookResponse response;

@@ -1,0 +1,82 @@
+using MoneyKitBridge.Functions.Auth;
+
+namespace MoneyKitBridge.Functions.Hosting;
+
+/// <summary>
+/// The one route table of the app. Its constants are the <c>[Function]</c> names and <c>[HttpTrigger]</c> routes and
+/// methods of worker mode, and <see cref="All"/> is what standalone mode maps (under <see cref="Prefix"/>, the
+/// <c>extensions.http.routePrefix</c> of <c>host.json</c>) and what the worker middleware reads for scopes and checks.
+/// A test compares it with the <c>functions.metadata</c> the build emits.
+/// </summary>
+public static class BridgeRoutes
+{
+    /// <summary>Route prefix of every HTTP function (<c>host.json</c> <c>extensions.http.routePrefix</c>).</summary>
+    public const string Prefix = "api";
+
+    /// <summary>HTTP method names as the trigger attributes and <c>functions.metadata</c> spell them.</summary>
+    public const string Get = "get";
+
+    /// <inheritdoc cref="Get"/>
+    public const string Post = "post";
+
+    /// <inheritdoc cref="Get"/>
+    public const string Delete = "delete";
+
+    public const string AuthToken = nameof(AuthToken);
+    public const string AuthTokenRoute = "auth/token";
+    public const string GetLink = nameof(GetLink);
+    public const string GetLinkRoute = "links/{link_id}";
+    public const string GetLinkAccounts = nameof(GetLinkAccounts);
+    public const string GetLinkAccountsRoute = "links/{link_id}/accounts";
+    public const string GetLinkTransactions = nameof(GetLinkTransactions);
+    public const string GetLinkTransactionsRoute = "links/{link_id}/transactions";
+    public const string RefreshLinkProducts = nameof(RefreshLinkProducts);
+    public const string RefreshLinkProductsRoute = "links/{link_id}/products";
+    public const string DeleteLink = nameof(DeleteLink);
+    public const string DeleteLinkRoute = "links/{link_id}";
+    public const string GetUserLinks = nameof(GetUserLinks);
+    public const string GetUserLinksRoute = "users/{user_id}/links";
+    public const string GetUserTransactions = nameof(GetUserTransactions);
+    public const string GetUserTransactionsRoute = "users/{user_id}/transactions";
+    public const string CreateLinkSession = nameof(CreateLinkSession);
+    public const string CreateLinkSessionRoute = "link-session";
+    public const string ExchangeLinkSessionToken = nameof(ExchangeLinkSessionToken);
+    public const string ExchangeLinkSessionTokenRoute = "link-session/exchange-token";
+    public const string MoneyKitWebhook = nameof(MoneyKitWebhook);
+    public const string MoneyKitWebhookRoute = "webhooks/moneykit";
+    public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
+    public const string GetOpenApiDocumentRoute = "openapi/{documentName}.json";
+
+    /// <summary>The timer function; the host and the standalone scheduler read its NCRONTAB from <see cref="RefreshStaleLinksSchedule"/>.</summary>
+    public const string RefreshStaleLinks = nameof(RefreshStaleLinks);
+
+    /// <summary>The schedule setting of <see cref="RefreshStaleLinks"/> (<c>RefreshStaleLinks__Schedule</c> as an app setting).</summary>
+    public const string RefreshStaleLinksSchedule = "%RefreshStaleLinks:Schedule%";
+
+    /// <summary>Every HTTP function, in the order the API documents them.</summary>
+    public static IReadOnlyList<BridgeRoute> All { get; } =
+    [
+        new(AuthToken, Post, AuthTokenRoute, Scope: null),
+        new(GetLink, Get, GetLinkRoute, BridgeScopes.LinksRead, ChecksLinkId: true),
+        new(GetLinkAccounts, Get, GetLinkAccountsRoute, BridgeScopes.LinksRead, ChecksLinkId: true),
+        new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead),
+        new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, ChecksLinkId: true, CallsMoneyKit: true),
+        new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, ChecksLinkId: true, CallsMoneyKit: true),
+        new(GetUserLinks, Get, GetUserLinksRoute, BridgeScopes.LinksRead),
+        new(GetUserTransactions, Get, GetUserTransactionsRoute, BridgeScopes.LinksRead),
+        new(CreateLinkSession, Post, CreateLinkSessionRoute, BridgeScopes.LinksWrite, CallsMoneyKit: true),
+        new(ExchangeLinkSessionToken, Post, ExchangeLinkSessionTokenRoute, BridgeScopes.LinksWrite, CallsMoneyKit: true),
+        new(MoneyKitWebhook, Post, MoneyKitWebhookRoute, Scope: null),
+        new(GetOpenApiDocument, Get, GetOpenApiDocumentRoute, Scope: null),
+    ];
+
+    private static readonly Dictionary<string, BridgeRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    /// <summary>The route of function <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No HTTP function has that name.</exception>
+    public static BridgeRoute Named(string name) => ByName[name];
+
+    /// <summary>The route of function <paramref name="name"/>, if it is an HTTP function.</summary>
+    public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BridgeRoute? route) =>
+        ByName.TryGetValue(name, out route);
+}
