@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Queries;
+using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.MoneyKit;
@@ -13,7 +14,7 @@ public sealed class LinkSessionFunctions(
     MoneyKitClient moneyKit,
     LinkSnapshotReader reader,
     LinkLifecycle lifecycle,
-    BackgroundSyncs syncs,
+    BackgroundSyncScheduler syncs,
     TimeProvider time,
     IOptions<BridgeLinkOptions> options)
 {
