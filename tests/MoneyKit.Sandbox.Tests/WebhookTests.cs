@@ -137,9 +137,12 @@ public sealed class WebhookTests
         Assert.Equal("second", (await receiver.NextAsync()).Json["webhook_idempotency_key"]!.GetValue<string>());
         Assert.Equal("first", (await receiver.NextAsync()).Json["webhook_idempotency_key"]!.GetValue<string>());
 
+        // Other sandbox timers (the link's product refresh) may already be armed: wait for one more, the retry's.
+        // Nothing advances the clock before this point, so none of those can fire or disappear meanwhile.
+        var armedBefore = sandbox.Clock.PendingTimers;
         (await sandbox.Http.PostAsJsonAsync("sandbox/webhooks/behaviour", new { fail_next = 1 })).EnsureSuccessStatusCode();
         (await sandbox.Http.PostAsJsonAsync($"webhooks/test/link/{linkId}", new { webhook_event = "link.state_changed", webhook_idempotency_key = "lost-once" })).EnsureSuccessStatusCode();
-        await sandbox.WaitForTimersAsync();
+        await sandbox.WaitForTimersAsync(armedBefore + 1);
         sandbox.Clock.Advance(TimeSpan.FromSeconds(30));
         var retried = await receiver.NextAsync();
         Assert.Equal(2, retried.Attempt);
