@@ -57,8 +57,10 @@ public sealed class TestClock : FakeTimeProvider
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new ArmedTimer(this, period);
-        timer.Track(dueTime, period);
+        // Counted as armed only once FakeTimeProvider holds it: a test that sees the count rise and advances at once
+        // must fire it, not race its registration (which would then fall due an Advance later).
+        var timer = new ArmedTimer(this);
+        timer.BeginArm();
         timer.Inner = base.CreateTimer(
             s =>
             {
@@ -68,6 +70,7 @@ public sealed class TestClock : FakeTimeProvider
             state,
             dueTime,
             period);
+        timer.EndArm(dueTime, period);
         return timer;
     }
 
@@ -79,45 +82,64 @@ public sealed class TestClock : FakeTimeProvider
         }
     }
 
-    private sealed class ArmedTimer(TestClock clock, TimeSpan period) : ITimer
+    private sealed class ArmedTimer(TestClock clock) : ITimer
     {
-        private TimeSpan period = period;
+        private TimeSpan period = Timeout.InfiniteTimeSpan;
+        private int arming;
+        private bool firedWhileArming;
 
         public ITimer Inner { get; set; } = null!;
 
         /// <summary>When the timer fires next (null when not armed); read under the clock's gate.</summary>
         public DateTimeOffset? DueAt { get; private set; }
 
-        public void Track(TimeSpan dueTime, TimeSpan newPeriod)
+        /// <summary>Before the inner timer is (re)armed: a firing from now on belongs to the new arming.</summary>
+        public void BeginArm()
         {
-            period = newPeriod;
-            var isArmed = dueTime != Timeout.InfiniteTimeSpan;
             lock (clock.gate)
             {
-                DueAt = isArmed ? clock.GetUtcNow() + dueTime : null;
+                arming++;
+                firedWhileArming = false;
             }
+        }
 
-            clock.Set(this, isArmed);
+        /// <summary>After the inner timer is (re)armed: counted unless it already fired (a one-shot due at once).</summary>
+        public void EndArm(TimeSpan dueTime, TimeSpan newPeriod)
+        {
+            lock (clock.gate)
+            {
+                arming--;
+                period = newPeriod;
+                var isArmed = dueTime != Timeout.InfiniteTimeSpan && !(firedWhileArming && !IsPeriodic);
+                DueAt = isArmed ? clock.GetUtcNow() + (firedWhileArming ? period : dueTime) : null;
+                clock.Set(this, isArmed);
+            }
         }
 
         public void Fired()
         {
-            var periodic = period != Timeout.InfiniteTimeSpan && period != TimeSpan.Zero;
             lock (clock.gate)
             {
-                DueAt = periodic ? clock.GetUtcNow() + period : null;
-            }
+                if (arming > 0)
+                {
+                    firedWhileArming = true;
+                    return;
+                }
 
-            if (!periodic)
-            {
-                clock.Set(this, false);
+                DueAt = IsPeriodic ? clock.GetUtcNow() + period : null;
+                if (!IsPeriodic)
+                {
+                    clock.Set(this, false);
+                }
             }
         }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Track(dueTime, period);
-            return Inner.Change(dueTime, period);
+            BeginArm();
+            var changed = Inner.Change(dueTime, period);
+            EndArm(dueTime, period);
+            return changed;
         }
 
         public void Dispose()
@@ -131,5 +153,7 @@ public sealed class TestClock : FakeTimeProvider
             clock.Set(this, false);
             return Inner.DisposeAsync();
         }
+
+        private bool IsPeriodic => period != Timeout.InfiniteTimeSpan && period != TimeSpan.Zero;
     }
 }

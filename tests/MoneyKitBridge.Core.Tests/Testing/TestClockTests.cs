@@ -59,6 +59,50 @@ public sealed class TestClockTests
     }
 
     [Fact]
+    public async Task A_timer_counted_as_pending_is_fired_by_an_advance_made_the_moment_it_is_counted()
+    {
+        // The sandbox's webhook retry: a test waits for the count to rise, then advances at once. A timer counted before
+        // FakeTimeProvider held it would be registered after that advance and never fire. Many rounds against a spinning
+        // observer make that window show if it exists; with the count raised after registration every round fires.
+        const int rounds = 500;
+        var missed = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var clock = new TestClock();
+            var observer = Task.Run(() =>
+            {
+                while (clock.PendingTimers == 0)
+                {
+                    Thread.SpinWait(1);
+                }
+
+                clock.Advance(TimeSpan.FromSeconds(30));
+            });
+            var delay = Task.Run(() => Task.Delay(TimeSpan.FromSeconds(30), clock));
+            await observer.WaitAsync(TimeSpan.FromSeconds(10));
+            if (await Task.WhenAny(delay, Task.Delay(TimeSpan.FromSeconds(10))) != delay)
+            {
+                missed++;
+            }
+        }
+
+        Assert.Equal(0, missed);
+    }
+
+    [Fact]
+    public void A_one_shot_timer_due_at_once_is_not_left_counted()
+    {
+        var clock = new TestClock();
+        var fired = 0;
+        using var timer = clock.CreateTimer(_ => fired++, null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        clock.Advance(TimeSpan.Zero);
+
+        Assert.Equal(1, fired);
+        Assert.Equal(0, clock.PendingTimers);
+        Assert.Null(clock.NextTimerDueIn);
+    }
+
+    [Fact]
     public void Time_moved_on_by_a_timer_callback_is_not_taken_back_by_the_advance_that_fired_it()
     {
         // A job run by a timer that itself takes time (TimerSchedulerTests): the outer advance must not rewind it.
