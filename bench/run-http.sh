@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP-level benchmarks (issues 7 and 5): publishes the bridge exactly as it is deployed (scripts/publish.sh:
 # self-contained linux-x64, ReadyToRun) and builds the benchmark in Release, starts a throwaway Azurite, runs
-# bench/MoneyKitBridge.Bench.Http (which starts the published handler as its own process) and prints a table
+# bench/MoneyKitBridge.Bench.Http (which starts the published app in standalone mode as its own process) and prints a table
 # and one RATIO line per target. Extra arguments go to the benchmark:
 #   --seconds N      measured seconds per warm-query round (default 10; 2 rounds per side)
 #   --webhooks N     measured webhook deliveries (default 2000, split over 2 rounds)
@@ -21,4 +21,4 @@ source scripts/azurite.sh start
 trap azurite_stop EXIT
 
 dotnet artifacts/bin/MoneyKitBridge.Bench.Http/release/MoneyKitBridge.Bench.Http.dll \
-  --bridge "$package/handler/MoneyKitBridge.Functions" "$@"
+  --bridge "$package/MoneyKitBridge.Functions" "$@"

@@ -90,7 +90,9 @@ public sealed class TableTraffic : HttpPipelineSynchronousPolicy
                     }
 
                     var rowKey = next is null ? null : System.Text.RegularExpressions.Regex.Match(next, "\"RowKey\":\"([^\"]*)\"").Groups[1].Value;
-                    written.Add(Classify(Uri.UnescapeDataString(line.Split(' ')[1].TrimEnd('/') + "(PartitionKey='',RowKey='" + rowKey + "')")));
+                    // The table is the path's last segment: the query ($format=application/json;...) holds slashes too.
+                    var table = line.Split(' ')[1].Split('?')[0].TrimEnd('/');
+                    written.Add(Classify(Uri.UnescapeDataString(table + "(PartitionKey='',RowKey='" + rowKey + "')")));
                 }
                 else if (line.StartsWith("PUT ", StringComparison.Ordinal) || line.StartsWith("PATCH ", StringComparison.Ordinal)
                     || line.StartsWith("DELETE ", StringComparison.Ordinal) || line.StartsWith("MERGE ", StringComparison.Ordinal))

@@ -52,6 +52,26 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task A_fault_with_skip_lets_that_many_matching_calls_through_first()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        await sandbox.AuthenticateAsync();
+        using (var refused = await sandbox.Http.PostAsJsonAsync("sandbox/faults", new { path_prefix = "/institutions", status = 503, skip = -1 }))
+        {
+            await SandboxHarness.AssertErrorAsync(refused, 422, "api_error.request.validation_failed");
+        }
+
+        (await sandbox.Http.PostAsJsonAsync("sandbox/faults", new { path_prefix = "/institutions", status = 503, count = 2, skip = 2 })).EnsureSuccessStatusCode();
+        for (var i = 0; i < 5; i++)
+        {
+            (await sandbox.Http.GetAsync("institutions")).Dispose();
+        }
+
+        var log = await sandbox.GetJsonArrayAsync("sandbox/requests");
+        Assert.Equal([200, 200, 503, 503, 200], log.Where(e => e!["path"]!.GetValue<string>() == "/institutions").Select(e => e!["status"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Invalid_options_are_refused_at_start()
     {
         var options = new SandboxOptions { AccessTokenLifetime = TimeSpan.Zero };

@@ -140,7 +140,7 @@ internal sealed record ClockResponse(DateTime Now);
 
 internal sealed record FaultRequest(
     string? Method, string? PathPrefix, int? Status, string? ErrorCode, int? RetryAfterSeconds, JsonElement? RetryAfterHttpDate,
-    int? Count, int? LatencyMs, bool? DropConnection);
+    int? Count, int? LatencyMs, bool? DropConnection, int? Skip);
 
 internal sealed record FaultResponse(string FaultId, int Count);
 

@@ -300,9 +300,9 @@ internal static class ControlEndpoints
         }
 
         var count = body.Count ?? 1;
-        if (count < 1 || body.LatencyMs is < 0 or > 600_000 || body.RetryAfterSeconds is < 0)
+        if (count < 1 || body.LatencyMs is < 0 or > 600_000 || body.RetryAfterSeconds is < 0 || body.Skip is < 0)
         {
-            return ErrorResult.Validation("count", "count must be >= 1, latency_ms between 0 and 600000, retry_after_seconds >= 0.");
+            return ErrorResult.Validation("count", "count must be >= 1, latency_ms between 0 and 600000, retry_after_seconds and skip >= 0.");
         }
 
         string? retryAfter = body.RetryAfterSeconds?.ToString(CultureInfo.InvariantCulture);
@@ -333,6 +333,7 @@ internal static class ControlEndpoints
             LatencyMs = body.LatencyMs ?? 0,
             DropConnection = body.DropConnection == true,
             Remaining = count,
+            Skip = body.Skip ?? 0,
         });
         return TypedResults.Json(new FaultResponse(faultId, count), SandboxJsonContext.Default.FaultResponse, statusCode: StatusCodes.Status201Created);
     }

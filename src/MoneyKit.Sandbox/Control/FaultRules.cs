@@ -23,6 +23,9 @@ internal sealed class FaultRule
 
     public int Remaining { get; set; }
 
+    /// <summary>Matching calls still let through untouched before the fault applies (say, every page after the first).</summary>
+    public int Skip { get; set; }
+
     public MoneyKitError Error() => new(
         ErrorCode ?? Status switch
         {
@@ -70,6 +73,12 @@ internal sealed class FaultRules
                 && path.StartsWith(r.PathPrefix, StringComparison.OrdinalIgnoreCase));
             if (rule is null)
             {
+                return null;
+            }
+
+            if (rule.Skip > 0)
+            {
+                rule.Skip--;
                 return null;
             }
 

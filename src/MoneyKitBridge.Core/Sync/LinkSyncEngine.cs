@@ -159,6 +159,8 @@ public sealed class LinkSyncEngine
         var partition = LinkRows.Partition(state.LinkId);
         int pages = 0, created = 0, updated = 0, removed = 0, pendingReplaced = 0;
         var accountsSeen = false;
+        Task<MoneyKitTransactionSyncResponse>? prefetched = null;
+        using var stopPrefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             // A link without the transactions product still has accounts: skip the feed, keep the accounts fresh.
@@ -168,11 +170,20 @@ public sealed class LinkSyncEngine
                 MoneyKitTransactionSyncResponse page;
                 try
                 {
-                    page = await moneyKit.SyncTransactionsAsync(state.LinkId, state.Cursor, options.PageSize, cancellationToken);
+                    page = await (prefetched ?? moneyKit.SyncTransactionsAsync(state.LinkId, state.Cursor, options.PageSize, stopPrefetch.Token));
+                    prefetched = null;
                 }
                 catch (MoneyKitException e) when (e.Status == 403 && e.ErrorCode == "link_error.forbidden_action")
                 {
+                    prefetched = null;
                     break;
+                }
+
+                // The next page is fetched while this one is written. Reading the feed changes nothing: if this page's
+                // writes fail, the stored cursor still points at this page and the prefetched one is dropped.
+                if (page.HasMore && page.Cursor.Next is { } nextCursor)
+                {
+                    prefetched = moneyKit.SyncTransactionsAsync(state.LinkId, nextCursor, options.PageSize, stopPrefetch.Token);
                 }
 
                 var refreshedAt = page.Link?.Products?.Transactions?.RefreshedAt ?? state.TransactionsRefreshedAt;
@@ -276,6 +287,15 @@ public sealed class LinkSyncEngine
             await RecordHistoryAsync(partition, trigger, started, outcome, e.RequestId, CancellationToken.None);
             logger.LogWarning("Sync of link {LinkId} failed: MoneyKit answered {Status} {ErrorCode} (request {RequestId}); will resume from the stored cursor", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
             return (outcome, state);
+        }
+        finally
+        {
+            if (prefetched is not null)
+            {
+                // Left unread because the sync stopped early: cancel it and observe its end, whatever it was.
+                await stopPrefetch.CancelAsync();
+                await ((Task)prefetched).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 

@@ -93,15 +93,9 @@ public sealed class SyncFaultTests
         var linkId = await harness.CreateLinkAsync();
         await harness.SeedAsync(linkId, 300);
         var syncPath = $"/links/{linkId}/transactions/sync";
-        var faulted = false;
-        harness.Engine.Checkpoint = async point =>
-        {
-            if (point == SyncCheckpoint.PageCommitted && !faulted)
-            {
-                faulted = true;
-                await harness.SandboxAsync(HttpMethod.Post, "sandbox/faults", new JsonObject { ["path_prefix"] = syncPath, ["status"] = 503, ["count"] = 20 });
-            }
-        };
+
+        // The first page is served; every later request fails (the engine asks for page 2 while it writes page 1).
+        await harness.SandboxAsync(HttpMethod.Post, "sandbox/faults", new JsonObject { ["path_prefix"] = syncPath, ["status"] = 503, ["count"] = 20, ["skip"] = 1 });
 
         var failed = await harness.WithClockRunningAsync(() => harness.Engine.SyncAsync(linkId, SyncTrigger.Timer));
         var cursorAfterFailure = (await harness.Reader.GetStateAsync(linkId))!.Cursor;
