@@ -61,11 +61,10 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     /// <summary>The worker's HTTP endpoint (its <c>HttpUri</c> capability).</summary>
     public Uri HttpUri { get; private set; } = null!;
 
-    /// <summary>What the worker printed (its console log).</summary>
-    public IReadOnlyCollection<string> WorkerOutput => worker?.StandardOutput ?? [];
-
-    /// <summary>The <c>RpcLog</c> messages the worker sent.</summary>
-    public IReadOnlyList<JsonElement> Logs => Received("rpcLog");
+    /// <summary>Waits for the <c>RpcLog</c> the worker sends the host for <paramref name="invocationId"/> containing <paramref name="fragment"/>.</summary>
+    public Task<JsonElement> LogAsync(string invocationId, string fragment) =>
+        ReceiveAsync("rpcLog", l => l.TryGetProperty("invocationId", out var id) && id.GetString() == invocationId
+            && l.GetProperty("message").GetString()!.Contains(fragment, StringComparison.Ordinal));
 
     /// <summary>Starts the gRPC server and the worker, and runs the host's start-up sequence up to loaded functions.</summary>
     public async Task StartAsync(IDictionary<string, string?> settings)
@@ -194,7 +193,9 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
 
     private async Task<JsonElement> Invoke(string invocationId, string functionId, object triggerInput, Dictionary<string, object> triggerMetadata)
     {
-        Send(new { requestId = NewId(), invocationRequest = new { invocationId, functionId, inputData = new[] { triggerInput }, triggerMetadata } });
+        // Every host invocation carries a W3C trace context (the worker requires one).
+        var traceContext = new { traceParent = $"00-{Guid.NewGuid():N}-{Guid.NewGuid().ToString("N")[..16]}-01", traceState = "" };
+        Send(new { requestId = NewId(), invocationRequest = new { invocationId, functionId, inputData = new[] { triggerInput }, triggerMetadata, traceContext } });
         return await ReceiveAsync("invocationResponse", r => r.GetProperty("invocationId").GetString() == invocationId);
     }
 
