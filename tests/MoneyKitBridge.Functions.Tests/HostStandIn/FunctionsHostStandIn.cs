@@ -69,6 +69,19 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     /// <summary>Starts the gRPC server and the worker, and runs the host's start-up sequence up to loaded functions.</summary>
     public async Task StartAsync(IDictionary<string, string?> settings)
     {
+        try
+        {
+            await StartCoreAsync(settings);
+        }
+        catch
+        {
+            await DisposeAsync(); // no worker process outlives a failed start
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(IDictionary<string, string?> settings)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -154,12 +167,14 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         if (worker is not null)
         {
             await worker.DisposeAsync(); // kills the worker process tree
+            worker = null;
         }
 
         if (server is not null)
         {
             await server.StopAsync();
             await server.DisposeAsync();
+            server = null;
         }
     }
 
