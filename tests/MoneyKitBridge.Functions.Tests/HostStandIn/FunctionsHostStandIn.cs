@@ -30,9 +30,9 @@ namespace MoneyKitBridge.Functions.Tests.HostStandIn;
 /// <para>
 /// It proves the worker starts in host mode, declares and loads the route table and the timer, binds route values,
 /// query and body, runs its worker middleware and runs the timer job. Only the real host proves the rest: host-level
-/// auth (function keys, auth levels), routing and the <c>api</c> prefix from <c>host.json</c> and every other host.json
-/// setting, resolving <c>%RefreshStaleLinks:Schedule%</c> and firing on it with the singleton lock, the scale
-/// controller, extension bundles, retries, restarts and specialization (placeholder mode).
+/// auth (function keys, auth levels), matching a URL to its function and route values (here the test names both),
+/// <c>host.json</c> settings, resolving <c>%RefreshStaleLinks:Schedule%</c> and firing on it under the singleton lock,
+/// the scale controller, extension bundles, retries, worker restarts and specialization (placeholder mode).
 /// </para>
 /// </summary>
 public sealed class FunctionsHostStandIn : IAsyncDisposable
@@ -43,12 +43,13 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     /// <summary>The <c>WorkerInitResponse</c> capability naming the worker's HTTP endpoint (ASP.NET Core integration).</summary>
     public const string HttpUriCapability = "HttpUri";
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    /// <summary>Bound on each step (worker start-up on a loaded machine included); a passing step ends when it completes.</summary>
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Channel<IMessage> toWorker = Channel.CreateUnbounded<IMessage>();
     private readonly Lock gate = new();
     private readonly List<JsonElement> fromWorker = [];
-    private readonly HttpClient http = new() { Timeout = Timeout };
+    private readonly HttpClient http = new() { Timeout = StepTimeout };
     private WebApplication? server;
     private HandlerProcess? worker;
 
@@ -149,7 +150,7 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         triggerMetadata["Headers"] = new { json = JsonSerializer.Serialize(headers) };
         var rpcHttp = new { method = request.Method.Method, url = request.RequestUri.AbsoluteUri, headers, query, @params = routeData, body = body is null ? null : new { @string = body } };
         var invocation = Invoke(invocationId, function, new { name = trigger, data = new { http = rpcHttp } }, triggerMetadata);
-        return (await forwarded.WaitAsync(Timeout), await invocation);
+        return (await forwarded.WaitAsync(StepTimeout), await invocation);
     }
 
     /// <summary>Invokes timer function <paramref name="functionName"/> with the <c>TimerInfo</c> JSON the timer extension sends.</summary>
@@ -235,7 +236,7 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
             () => Task.FromResult(Received(content).FirstOrDefault(m => match?.Invoke(m) ?? true)),
             m => m.ValueKind != JsonValueKind.Undefined,
             $"the worker's {content}",
-            Timeout,
+            StepTimeout,
             _ => $"worker exited: {worker?.HasExited}; stderr: {string.Join(Environment.NewLine, worker?.StandardError ?? [])}");
 
     private List<JsonElement> Received(string content)
