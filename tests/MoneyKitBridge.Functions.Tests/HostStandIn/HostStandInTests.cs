@@ -100,6 +100,8 @@ public sealed class HostStandInTests(HostStandInFixture fixture) : IClassFixture
     {
         var token = await TokenAsync();
 
+        var (document, _) = await Host.InvokeHttpAsync(
+            BridgeRoutes.GetOpenApiDocument, Get("/api/openapi/v1.json", token), new Dictionary<string, string> { ["documentName"] = "v1" });
         var (unknownLink, _) = await Host.InvokeHttpAsync(
             BridgeRoutes.GetLink, Get("/api/links/mk_link_0123456789abcdef", token), new Dictionary<string, string> { ["link_id"] = "mk_link_0123456789abcdef" });
         var (badSize, _) = await Host.InvokeHttpAsync(
@@ -107,10 +109,14 @@ public sealed class HostStandInTests(HostStandInFixture fixture) : IClassFixture
         var (goodSize, invocation) = await Host.InvokeHttpAsync(
             BridgeRoutes.GetUserTransactions, Get("/api/users/stand-in-user/transactions?size=5", token), new Dictionary<string, string> { ["user_id"] = "stand-in-user" });
 
+        using (document)
         using (unknownLink)
         using (badSize)
         using (goodSize)
         {
+            // The function reads the route value the invocation carries: sent as "v2" with this same URL it answers 404.
+            Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+            Assert.True((await document.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("paths", out _));
             await MoneyKitErrors.AssertAsync(unknownLink, HttpStatusCode.NotFound, "link_error.not_found");
             var validation = await MoneyKitErrors.AssertAsync(badSize, HttpStatusCode.UnprocessableEntity, "api_error.request.validation_failed");
             Assert.Equal(["query.size"], MoneyKitErrors.Locations(validation));
