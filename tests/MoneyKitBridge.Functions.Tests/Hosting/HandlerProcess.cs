@@ -61,31 +61,62 @@ public sealed class HandlerProcess : IAsyncDisposable
     public static HandlerProcess Start(IDictionary<string, string?> settings, int? port = null)
     {
         var chosenPort = port ?? FreePort();
+
+        // What the Functions host's Linux image sets for itself and its child inherits.
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = "http://+:80",
+            ["ASPNETCORE_CONTENTROOT"] = "/azure-functions-host",
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+        };
+        return Launch([], environment, settings, Path.GetTempPath(), chosenPort);
+    }
+
+    /// <summary>
+    /// The built app started as the Functions host starts a <c>dotnet-isolated</c> worker: the host's command line
+    /// (<paramref name="arguments"/>), the app folder as working directory and in the variables the host sets for the
+    /// worker, no custom handler port.
+    /// </summary>
+    public static HandlerProcess StartWorker(IReadOnlyList<string> arguments, IDictionary<string, string?> settings, string appDirectory)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["FUNCTIONS_APPLICATION_DIRECTORY"] = appDirectory,
+            ["FUNCTIONS_WORKER_DIRECTORY"] = appDirectory,
+        };
+        return Launch(arguments, environment, settings, appDirectory, port: 0);
+    }
+
+    private static HandlerProcess Launch(
+        IReadOnlyList<string> arguments, Dictionary<string, string?> environment, IDictionary<string, string?> settings, string workingDirectory, int port)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { HandlerDll },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var key in start.Environment.Keys.Where(IsHostVariable).ToList())
         {
             start.Environment.Remove(key);
         }
 
-        // What the Functions host's Linux image sets for itself and its child inherits.
-        start.Environment["ASPNETCORE_URLS"] = "http://+:80";
-        start.Environment["ASPNETCORE_CONTENTROOT"] = "/azure-functions-host";
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "custom";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in environment.Concat(settings))
         {
             start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var handler = new HandlerProcess(process, chosenPort);
+        var handler = new HandlerProcess(process, port);
         process.OutputDataReceived += (_, e) => Collect(handler.stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Collect(handler.stderr, e.Data);
         process.Start();
