@@ -13,6 +13,11 @@ public sealed partial class MoneyKitClient
     private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(500);
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
 
+    /// <summary>
+    /// Sends <paramref name="call"/>: a transient answer (408/429/5xx), a timeout or a connection failure is retried up
+    /// to MaxRetries times after <c>Retry-After</c> (unless longer than MaxRetryDelay) or <see cref="Backoff"/>; a POST
+    /// only when it cannot have been applied (408, 429, 503, or the connection was never made).
+    /// </summary>
     private async Task<MoneyKitReply> SendAsync(MoneyKitCall call, CancellationToken cancellationToken)
     {
         var retries = 0;
@@ -51,7 +56,8 @@ public sealed partial class MoneyKitClient
                     }
                 }
 
-                if (!IsTransient(reply.Status) || retries >= maxRetries || reply.RetryAfter > maxRetryDelay)
+                if (!IsTransient(reply.Status) || retries >= maxRetries || reply.RetryAfter > maxRetryDelay
+                    || (call.Method == HttpMethod.Post && reply.Status is not (408 or 429 or 503)))
                 {
                     throw ErrorFor(call, reply, error);
                 }
@@ -64,7 +70,7 @@ public sealed partial class MoneyKitClient
             }
             else
             {
-                if (retries >= maxRetries)
+                if (retries >= maxRetries || (call.Method == HttpMethod.Post && failure is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }))
                 {
                     throw new MoneyKitException($"MoneyKit {call.Method} /{call.Path} failed after {retries + 1} attempts: {failure!.Message}", failure);
                 }

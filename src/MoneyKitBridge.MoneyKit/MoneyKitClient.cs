@@ -9,7 +9,8 @@ namespace MoneyKitBridge.MoneyKit;
 /// Typed client for the MoneyKit endpoints the bridge uses. Thread-safe; register it as a singleton
 /// (<see cref="MoneyKitServiceCollectionExtensions.AddMoneyKitClient"/>) so the bearer token is shared.
 /// Every call sends <c>MoneyKit-Version</c>; 408/429/5xx, timeouts and connection errors are retried with
-/// backoff honouring <c>Retry-After</c>; an expired token is renewed once; rejected credentials are re-read once.
+/// backoff honouring <c>Retry-After</c> (a POST only when it cannot have been applied: 408, 429, 503 or a failed
+/// connect); an expired token is renewed once; rejected credentials are re-read once.
 /// Failures surface as <see cref="MoneyKitException"/>.
 /// </summary>
 public sealed partial class MoneyKitClient

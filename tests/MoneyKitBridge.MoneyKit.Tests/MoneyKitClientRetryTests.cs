@@ -7,6 +7,7 @@ namespace MoneyKitBridge.MoneyKit.Tests;
 public sealed class MoneyKitClientRetryTests : IDisposable
 {
     private const string LinkJson = """{"link_id":"mk_1","state":"connected"}""";
+    private const string ExchangeJson = """{"link_id":"mk_1","link":""" + LinkJson + "}";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(10);
 
     private readonly DelayRecordingClock clock = new(RequestTimeout);
@@ -207,6 +208,63 @@ public sealed class MoneyKitClientRetryTests : IDisposable
         await call;
 
         Assert.Equal(2, fake.ApiRequests.Count);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task APostThatMayHaveBeenApplied_IsNotRetried(int status)
+    {
+        Script(() => FakeMoneyKit.Error(status, "api_error.internal", "req-post"));
+        var client = CreateClient();
+
+        // A retry would wait for a clock nobody advances: fail instead of hanging.
+        var ex = await Assert.ThrowsAsync<MoneyKitException>(() => client.ExchangeTokenAsync("exch-1").WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal((status, "req-post"), (ex.Status, ex.RequestId));
+        Assert.Single(fake.ApiRequests);
+        Assert.Empty(clock.Delays);
+    }
+
+    [Fact]
+    public async Task APostThatTimedOut_IsNotRetried()
+    {
+        fake.Api = async (_, ct) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            return FakeMoneyKit.Json(200, ExchangeJson);
+        };
+        var client = CreateClient();
+
+        var call = Assert.ThrowsAsync<MoneyKitException>(() => client.ExchangeTokenAsync("exch-1"));
+        await Eventually.TrueAsync(() => fake.ApiRequests.Count == 1, "the first attempt");
+        clock.Advance(RequestTimeout);
+        var ex = await call.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.IsType<TimeoutException>(ex.InnerException);
+        Assert.Single(fake.ApiRequests);
+        Assert.Empty(clock.Delays);
+    }
+
+    [Fact]
+    public async Task APostRefusedWith503OrAFailedConnect_IsRetried()
+    {
+        var attempts = 0;
+        fake.Api = (_, _) => Interlocked.Increment(ref attempts) switch
+        {
+            1 => Task.FromResult(FakeMoneyKit.Error(503, "api_error.unavailable")),
+            2 => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:5999)"),
+            _ => Task.FromResult(FakeMoneyKit.Json(200, ExchangeJson)),
+        };
+        var client = CreateClient();
+
+        var call = client.ExchangeTokenAsync("exch-1");
+        clock.Advance(await clock.DelayAsync(0));
+        clock.Advance(await clock.DelayAsync(1));
+
+        Assert.Equal("mk_1", (await call).LinkId);
+        Assert.Equal(3, fake.ApiRequests.Count);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Core.Webhooks;
@@ -52,8 +53,8 @@ public sealed class MoneyKitJwks
         refetchInterval = options.Value.UnknownKidRefetchInterval;
     }
 
-    /// <summary>A fetched key set: public keys by kid.</summary>
-    internal sealed record KeySet(FrozenDictionary<string, ECParameters> Keys, DateTimeOffset FetchedAt);
+    /// <summary>A fetched key set: public keys by kid, imported once per fetch (importing costs more than a verification).</summary>
+    internal sealed record KeySet(FrozenDictionary<string, ECDsaSecurityKey> Keys, DateTimeOffset FetchedAt);
 
     /// <summary>Number of JWKS fetches started by this instance (diagnostics).</summary>
     public int FetchCount
@@ -68,10 +69,10 @@ public sealed class MoneyKitJwks
     }
 
     /// <summary>
-    /// Finds the public key <paramref name="kid"/>. Never throws for a missing key or a failed fetch (those are
+    /// Finds the public key <paramref name="kid"/> (the same key object for as long as the key set is cached). Never throws for a missing key or a failed fetch (those are
     /// statuses); only <paramref name="cancellationToken"/> cancels the wait (a shared fetch keeps running).
     /// </summary>
-    public async Task<(JwksLookupStatus Status, ECParameters Key)> GetKeyAsync(string kid, CancellationToken cancellationToken = default)
+    public async Task<(JwksLookupStatus Status, SecurityKey? Key)> GetKeyAsync(string kid, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kid);
         Task<KeySet?> fetch;
@@ -155,7 +156,7 @@ public sealed class MoneyKitJwks
     internal static KeySet Parse(string json, DateTimeOffset fetchedAt)
     {
         var set = JsonSerializer.Deserialize(json, WebhookJsonContext.Default.JsonWebKeySet) ?? throw new JsonException("The JWKS is null.");
-        var keys = new Dictionary<string, ECParameters>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, ECDsaSecurityKey>(StringComparer.Ordinal);
         foreach (var jwk in set.Keys ?? [])
         {
             if (jwk is null
@@ -172,8 +173,7 @@ public sealed class MoneyKitJwks
             try
             {
                 // Rejects points that are not on the curve.
-                using var check = ECDsa.Create(parameters);
-                keys[jwk.Kid] = parameters;
+                keys[jwk.Kid] = new ECDsaSecurityKey(ECDsa.Create(parameters)) { KeyId = jwk.Kid };
             }
             catch (CryptographicException)
             {

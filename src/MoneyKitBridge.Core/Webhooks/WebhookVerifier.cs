@@ -1,9 +1,10 @@
 using System.Buffers;
-using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace MoneyKitBridge.Core.Webhooks;
 
@@ -31,24 +32,37 @@ public sealed record WebhookVerification
 
 /// <summary>
 /// Checks that a webhook really comes from MoneyKit, on the raw body bytes and the <c>MoneyKit-Signature</c> header:
-/// body size; a compact JWS with <c>alg</c> ES256 (nothing else: no <c>none</c>, no HMAC) and a <c>kid</c>; the
-/// signature with that key from <see cref="MoneyKitJwks"/>; then the <c>iss</c> (when configured) and <c>iat</c>
-/// (no older than <see cref="WebhookOptions.MaxAge"/>, not in the future beyond <see cref="WebhookOptions.MaxClockSkew"/>)
-/// claims; then <c>request_body_sha256</c> against the SHA-256 of the raw bytes in constant time; finally the body's
+/// body size; a compact JWS (read by <see cref="JsonWebToken"/>) with <c>alg</c> ES256 (nothing else: no <c>none</c>,
+/// no HMAC), no <c>crit</c> and a <c>kid</c>; the signature and the <c>iss</c> (when configured) by
+/// <see cref="JsonWebTokenHandler"/> with that key from <see cref="MoneyKitJwks"/>; then <c>iat</c> against the app's
+/// <see cref="TimeProvider"/> (no older than <see cref="WebhookOptions.MaxAge"/>, not in the future beyond
+/// <see cref="WebhookOptions.MaxClockSkew"/>; MoneyKit's tokens have no <c>exp</c>, so the handler's lifetime check is
+/// off); then <c>request_body_sha256</c> against the SHA-256 of the raw bytes in constant time; finally the body's
 /// shape. Never throws for bad input: every refusal is a <see cref="WebhookFailure"/> (413, 401 or 400).
 /// </summary>
 public sealed class WebhookVerifier
 {
-    public const string Algorithm = "ES256";
+    public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
 
     /// <summary>Longest accepted header (an ES256 JWT with MoneyKit's claims is about 400 characters).</summary>
     public const int MaxSignatureLength = 4096;
 
     private const int MaxIdLength = 200;
 
+    /// <summary>Stateless and thread-safe: one for every verifier.</summary>
+    private static readonly JsonWebTokenHandler Handler = new();
+
     private readonly MoneyKitJwks jwks;
     private readonly TimeProvider time;
     private readonly WebhookOptions options;
+
+    /// <summary>
+    /// Validation parameters per signing key, made once per key object (a key-set refetch makes new key objects, and
+    /// the entries of the old ones go with them).
+    /// </summary>
+    private readonly ConditionalWeakTable<SecurityKey, TokenValidationParameters> parametersByKey = [];
+
+    private readonly ConditionalWeakTable<SecurityKey, TokenValidationParameters>.CreateValueCallback createParameters;
 
     public WebhookVerifier(MoneyKitJwks jwks, IOptions<WebhookOptions> options, TimeProvider time)
     {
@@ -58,6 +72,7 @@ public sealed class WebhookVerifier
         this.jwks = jwks;
         this.options = options.Value;
         this.time = time;
+        createParameters = ParametersFor;
     }
 
     /// <summary>Largest body the endpoint should read; anything larger can be refused unread (413).</summary>
@@ -76,7 +91,7 @@ public sealed class WebhookVerifier
             return Unauthorized(WebhookErrorCodes.MissingSignature, "The MoneyKit-Signature header is missing.");
         }
 
-        if (!TryParseToken(signatureHeader.Trim(), out var token, out var failure))
+        if (!TryReadToken(signatureHeader.Trim(), out var token, out var failure))
         {
             return Refuse(failure);
         }
@@ -87,27 +102,23 @@ public sealed class WebhookVerifier
             return Unauthorized(WebhookErrorCodes.UnknownKey, "The signature's key id is not one of MoneyKit's webhook keys.");
         }
 
-        if (status == JwksLookupStatus.Unavailable)
+        if (status == JwksLookupStatus.Unavailable || key is null)
         {
             return Unauthorized(WebhookErrorCodes.KeysUnavailable, "MoneyKit's webhook keys could not be fetched; retry later.");
         }
 
-        if (!VerifySignature(token.Kid, key, token))
+        var validation = await Handler.ValidateTokenAsync(token, parametersByKey.GetValue(key, createParameters));
+        if (!validation.IsValid)
         {
-            return Unauthorized(WebhookErrorCodes.InvalidSignature, "The signature does not verify.");
+            return validation.Exception switch
+            {
+                SecurityTokenInvalidIssuerException => Unauthorized(WebhookErrorCodes.InvalidIssuer, "The signature's issuer is not the configured issuer."),
+                SecurityTokenInvalidAlgorithmException => Unauthorized(WebhookErrorCodes.UnsupportedAlgorithm, "Only ES256 signatures are accepted."),
+                _ => Unauthorized(WebhookErrorCodes.InvalidSignature, "The signature does not verify."),
+            };
         }
 
-        if (!TryReadClaims(token.Payload, out var claims))
-        {
-            return Unauthorized(WebhookErrorCodes.MalformedSignature, "The signature's claims are not readable.");
-        }
-
-        if (options.Issuer is { } issuer && !string.Equals(claims.Iss, issuer, StringComparison.Ordinal))
-        {
-            return Unauthorized(WebhookErrorCodes.InvalidIssuer, "The signature's issuer is not the configured issuer.");
-        }
-
-        if (claims.Iat is not { } iat || iat is < 0 or > 253402300799)
+        if (!token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out var iat) || iat is < 0 or > 253402300799)
         {
             return Unauthorized(WebhookErrorCodes.MalformedSignature, "The signature has no valid iat claim.");
         }
@@ -123,7 +134,7 @@ public sealed class WebhookVerifier
             return Unauthorized(WebhookErrorCodes.FutureSignature, "The signature's iat is in the future.");
         }
 
-        if (!BodyMatches(claims.RequestBodySha256, rawBody.Span))
+        if (!token.TryGetPayloadValue<string>("request_body_sha256", out var bodyHash) || !BodyMatches(bodyHash, rawBody.Span))
         {
             return Unauthorized(WebhookErrorCodes.BodyMismatch, "The body does not match the signature's request_body_sha256.");
         }
@@ -135,147 +146,73 @@ public sealed class WebhookVerifier
 
     private static WebhookVerification Unauthorized(string code, string message) => Refuse(WebhookFailure.Unauthorized(code, message));
 
-    private readonly record struct Jws(string Kid, string SigningInput, byte[] Payload, byte[] Signature);
-
-    private static bool TryParseToken(string text, out Jws token, out WebhookFailure failure)
+    /// <summary>
+    /// The signature and issuer checks the handler makes with MoneyKit's key: ES256 only, no audience, no lifetime
+    /// (MoneyKit's tokens carry <c>iat</c> only, checked against <see cref="TimeProvider"/> by the verifier).
+    /// </summary>
+    private TokenValidationParameters ParametersFor(SecurityKey key) => new()
     {
-        token = default;
+        IssuerSigningKey = key,
+        TryAllIssuerSigningKeys = false,
+        ValidAlgorithms = [Algorithm],
+        RequireSignedTokens = true,
+        ValidateIssuer = options.Issuer is not null,
+        ValidIssuer = options.Issuer,
+        ValidateAudience = false,
+        ValidateLifetime = false,
+        RequireExpirationTime = false,
+        ValidateIssuerSigningKey = false,
+    };
+
+    /// <summary>Reads the header into a token and checks what can be refused before any key lookup.</summary>
+    private static bool TryReadToken(string text, out JsonWebToken token, out WebhookFailure failure)
+    {
+        token = null!;
         failure = WebhookFailure.Unauthorized(WebhookErrorCodes.MalformedSignature, "The MoneyKit-Signature header is not a compact JWS.");
         if (text.Length > MaxSignatureLength)
         {
             return false;
         }
 
-        var first = text.IndexOf('.', StringComparison.Ordinal);
-        var second = first < 0 ? -1 : text.IndexOf('.', first + 1);
-        if (first <= 0 || second < 0 || second == first + 1 || second == text.Length - 1 || text.IndexOf('.', second + 1) >= 0)
-        {
-            return false;
-        }
-
-        if (!TryDecode(text.AsSpan(0, first), out var headerBytes)
-            || !TryDecode(text.AsSpan(first + 1, second - first - 1), out var payload)
-            || !TryDecode(text.AsSpan(second + 1), out var signature))
-        {
-            return false;
-        }
-
-        JwtHeader? header;
         try
         {
-            header = JsonSerializer.Deserialize(headerBytes, WebhookJsonContext.Default.JwtHeader);
+            token = new JsonWebToken(text);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or JsonException or FormatException)
         {
             return false;
         }
 
-        if (header is null)
+        if (token.IsEncrypted || token.EncodedPayload.Length == 0 || token.EncodedSignature.Length == 0)
         {
             return false;
         }
 
-        if (!string.Equals(header.Alg, Algorithm, StringComparison.Ordinal))
+        if (!string.Equals(token.Alg, Algorithm, StringComparison.Ordinal))
         {
             failure = WebhookFailure.Unauthorized(WebhookErrorCodes.UnsupportedAlgorithm, "Only ES256 signatures are accepted.");
             return false;
         }
 
-        if (header.Crit is not null)
+        if (token.TryGetHeaderValue<object>("crit", out var crit) && crit is not null)
         {
             failure = WebhookFailure.Unauthorized(WebhookErrorCodes.MalformedSignature, "Critical JWS header extensions are not supported.");
             return false;
         }
 
-        if (string.IsNullOrEmpty(header.Kid) || header.Kid.Length > MaxIdLength)
+        if (string.IsNullOrEmpty(token.Kid) || token.Kid.Length > MaxIdLength)
         {
             failure = WebhookFailure.Unauthorized(WebhookErrorCodes.MalformedSignature, "The signature has no key id (kid).");
             return false;
         }
 
-        if (signature.Length != 64)
-        {
-            failure = WebhookFailure.Unauthorized(WebhookErrorCodes.InvalidSignature, "The signature does not verify.");
-            return false;
-        }
-
-        token = new Jws(header.Kid, text[..second], payload, signature);
         return true;
     }
 
-    private static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
-    {
-        bytes = [];
-        if (text.IsEmpty)
-        {
-            return false;
-        }
-
-        var buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        if (Base64Url.DecodeFromChars(text, buffer, out var consumed, out var written) != OperationStatus.Done || consumed != text.Length)
-        {
-            return false;
-        }
-
-        bytes = buffer.AsSpan(0, written).ToArray();
-        return true;
-    }
-
-    /// <summary>
-    /// Importing a key costs twice the verification itself, so each thread keeps the key objects it made, per
-    /// <c>kid</c>, for as long as the key set holds the same key (a refetch that changes the key makes a new one).
-    /// </summary>
-    [ThreadStatic]
-    private static Dictionary<string, (byte[] X, ECDsa Key)>? threadKeys;
-
-    private static bool VerifySignature(string kid, ECParameters key, Jws token)
-    {
-        try
-        {
-            var keys = threadKeys ??= new Dictionary<string, (byte[] X, ECDsa Key)>(StringComparer.Ordinal);
-            if (!keys.TryGetValue(kid, out var cached) || !ReferenceEquals(cached.X, key.Q.X))
-            {
-                if (keys.Count >= 16)
-                {
-                    keys.Clear(); // MoneyKit publishes a handful of keys; anything beyond is rotation history
-                }
-
-                cached = (key.Q.X!, ECDsa.Create(key));
-                keys[kid] = cached;
-            }
-
-            var input = Encoding.ASCII.GetBytes(token.SigningInput);
-            return cached.Key.VerifyData(input, token.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryReadClaims(byte[] payload, out JwtClaims claims)
-    {
-        claims = new JwtClaims(null, null, null);
-        try
-        {
-            if (JsonSerializer.Deserialize(payload, WebhookJsonContext.Default.JwtClaims) is { } read)
-            {
-                claims = read;
-                return true;
-            }
-        }
-        catch (JsonException)
-        {
-            // Falls through: unreadable.
-        }
-
-        return false;
-    }
-
-    private static bool BodyMatches(string? expectedHex, ReadOnlySpan<byte> body)
+    private static bool BodyMatches(string expectedHex, ReadOnlySpan<byte> body)
     {
         Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
-        if (expectedHex is not { Length: SHA256.HashSizeInBytes * 2 }
+        if (expectedHex.Length != SHA256.HashSizeInBytes * 2
             || Convert.FromHexString(expectedHex, expected, out var consumed, out var written) != OperationStatus.Done
             || consumed != expectedHex.Length || written != expected.Length)
         {

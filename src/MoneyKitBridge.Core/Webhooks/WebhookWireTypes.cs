@@ -51,10 +51,6 @@ public sealed record MoneyKitWebhookEvent
     public bool? HasHistory { get; init; }
 }
 
-internal sealed record JwtHeader(string? Alg, string? Kid, string? Typ, IReadOnlyList<string>? Crit);
-
-internal sealed record JwtClaims(string? Iss, long? Iat, string? RequestBodySha256);
-
 internal sealed record JsonWebKey(string? Kty, string? Crv, string? X, string? Y, string? Kid, string? Alg, string? Use);
 
 internal sealed record JsonWebKeySet(IReadOnlyList<JsonWebKey>? Keys);
@@ -72,8 +68,6 @@ public sealed record WebhookAcceptedBody(string Outcome);
     AllowTrailingCommas = false,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(MoneyKitWebhookEvent))]
-[JsonSerializable(typeof(JwtHeader))]
-[JsonSerializable(typeof(JwtClaims))]
 [JsonSerializable(typeof(JsonWebKeySet))]
 [JsonSerializable(typeof(WebhookErrorBody))]
 [JsonSerializable(typeof(WebhookAcceptedBody))]

@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Links;
@@ -29,20 +27,7 @@ public static class BridgeRegistration
         services.AddOptions<BridgeLinkOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkStateOptions>().BindConfiguration(LinkStateOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(sp =>
-        {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
-            {
-                return BridgeTables.Connect(storage.ConnectionString, storage.TablePrefix);
-            }
-
-            TokenCredential credential = storage.ManagedIdentityClientId is { Length: > 0 } clientId
-                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-                : new DefaultAzureCredential();
-            return BridgeTables.Connect(storage.TableServiceUri!, credential, storage.TablePrefix);
-        });
-        services.AddHostedService<StorageStartup>();
+        services.AddBridgeStorage();
 
         services.AddRequiredSecret(MoneyKitClientIdSecret);
         services.AddRequiredSecret(MoneyKitClientSecretSecret);
@@ -75,26 +60,4 @@ public static class BridgeRegistration
         services.AddSingleton<Transactions.TransactionPageCache>();
         return services;
     }
-}
-
-/// <summary>Creates the bridge's tables at start; a storage account that cannot be reached stops the start with a clear error.</summary>
-internal sealed class StorageStartup(BridgeTables tables, ILogger<StorageStartup> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await tables.EnsureCreatedAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AuthenticationFailedException)
-        {
-            throw new Hosting.BridgeConfigurationException($"Table Storage is not reachable or not authorized ({e.GetType().Name}: {FirstLine(e.Message)}). Check Storage__ConnectionString / Storage__TableServiceUri.");
-        }
-
-        logger.LogInformation("Bridge tables are ready");
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 }

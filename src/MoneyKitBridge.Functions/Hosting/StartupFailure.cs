@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Storage;
 
 namespace MoneyKitBridge.Functions.Hosting;
 
@@ -13,6 +14,7 @@ public static class StartupFailure
         var text = root switch
         {
             BridgeConfigurationException configuration => $"Invalid configuration: {configuration.Message}",
+            StorageStartupException storage => $"Invalid configuration: {storage.Message}",
             OptionsValidationException options => $"Invalid configuration ({options.OptionsName}): {options.Message}",
             _ => $"Fatal error: {root.GetType().Name}: {root.Message}",
         };

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MoneyKitBridge.Functions.Bridge;
+namespace MoneyKitBridge.Core.Storage;
 
 /// <summary>
 /// Where the bridge's tables live (section <c>Storage</c>): a connection string (Azurite, account key) or an https
