@@ -19,10 +19,9 @@ try
     }
 
     // Standalone mode: a plain ASP.NET Core app mapping the same handlers on the same routes (BridgeRoutes).
-    var builder = CustomHandlerHosting.CreateBuilder(args);
+    var builder = StandaloneHosting.CreateBuilder(args);
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
-    builder.Services.AddTimerFunctions();
     builder.Services.AddBridgeCore();
     builder.Services.AddOpenApi("v1");
 
@@ -30,13 +29,12 @@ try
     app.UseBridgeHosting();
     app.UseBridgeAuth();
 
-    app.MapReadiness();
     app.MapAuthEndpoints();
     app.MapLinkEndpoints();
     app.MapTransactionEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
-    app.MapRefreshTimer();
+    app.ScheduleRefreshTimer();
     app.MapOpenApi(BridgeRoutes.Named(BridgeRoutes.GetOpenApiDocument).Path).WithName(BridgeRoutes.GetOpenApiDocument);
 
     await app.RunAsync();

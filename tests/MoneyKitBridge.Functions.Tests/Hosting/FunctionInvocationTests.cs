@@ -1,13 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
-using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Transactions;
 using MoneyKitBridge.Functions.Webhooks;
 
@@ -155,14 +153,6 @@ public sealed class FunctionInvocationTests : IDisposable
         var (status, _) = await ExecuteAsync(http, OpenApiFunctions.GetOpenApiDocument(http.Request, "v2"));
 
         Assert.Equal(404, status);
-    }
-
-    [Fact]
-    public async Task RefreshStaleLinks_runs_the_job_when_the_host_fires_it_past_due()
-    {
-        var function = Function<RefreshStaleLinksFunction>();
-
-        await function.RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None);
     }
 
     private DefaultHttpContext Request(string method, string path, string? body = null, string? contentType = null)
