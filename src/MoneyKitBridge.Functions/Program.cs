@@ -4,6 +4,7 @@ using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
+using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.Functions.Transactions;
@@ -23,7 +24,6 @@ try
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
     builder.Services.AddBridgeCore();
-    builder.Services.AddOpenApi("v1");
 
     var app = builder.Build();
     app.UseBridgeHosting();
@@ -35,7 +35,7 @@ try
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();
-    app.MapOpenApi(BridgeRoutes.Named(BridgeRoutes.GetOpenApiDocument).Path).WithName(BridgeRoutes.GetOpenApiDocument);
+    app.MapOpenApiEndpoints();
 
     await app.RunAsync();
     return 0;
