@@ -58,12 +58,12 @@ public sealed class StandaloneProcess : IAsyncDisposable
         ["MoneyKit__ClientSecret"] = "sandbox_client_secret",
     };
 
-    public static StandaloneProcess Start(IDictionary<string, string?> settings, int? port = null)
+    public static StandaloneProcess Start(IDictionary<string, string?> settings, int? port = null, string? appDll = null)
     {
         var chosenPort = port ?? FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { AppDll, "--urls", $"http://127.0.0.1:{chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
+            ArgumentList = { appDll ?? AppDll, "--urls", $"http://127.0.0.1:{chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
