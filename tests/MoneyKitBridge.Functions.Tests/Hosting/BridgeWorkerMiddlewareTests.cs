@@ -15,7 +15,8 @@ namespace MoneyKitBridge.Functions.Tests.Hosting;
 /// The worker middleware at the worker's edge: <see cref="BridgeWorkerMiddleware.Invoke"/> called as the worker calls
 /// it, with a <see cref="WorkerFunctionContext"/> carrying a <see cref="DefaultHttpContext"/>, on a pipeline built from
 /// the services worker mode registers (real Azurite, no host). <c>next</c> plays the worker's function executor: it
-/// runs the real <c>[Function]</c> method and stores its return value, or fails as a function can.
+/// runs the real <c>[Function]</c> method and stores its return value, or fails as a function can (MoneyKit outage
+/// included).
 /// </summary>
 public sealed class BridgeWorkerMiddlewareTests : IAsyncDisposable
 {
@@ -113,6 +114,40 @@ public sealed class BridgeWorkerMiddlewareTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_link_id_that_cannot_be_a_link_is_404_before_the_function_runs()
+    {
+        var token = await IssueTokenAsync(BridgeAppFactory.ReaderId, BridgeAppFactory.ReaderSecret);
+        var linkId = new string('x', 4096);
+        var (http, response) = Request("GET", "/api/links/" + linkId, ("Authorization", "Bearer " + token));
+        var context = new WorkerFunctionContext(BridgeRoutes.GetLink, http, scope.ServiceProvider, new Dictionary<string, object?> { ["link_id"] = linkId });
+        var ran = false;
+
+        await middleware.Invoke(context, _ =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+        var body = await response.CompleteAsync(http);
+
+        Assert.False(ran);
+        AssertMoneyKitError(http, body, 404, "link_error.not_found");
+    }
+
+    [Fact]
+    public async Task A_MoneyKit_outage_in_a_function_that_calls_MoneyKit_is_a_MoneyKit_503_with_retry_after()
+    {
+        var token = await IssueTokenAsync(BridgeAppFactory.AdminId, BridgeAppFactory.AdminSecret);
+        var (http, response) = Request("POST", "/api/link-session", ("Authorization", "Bearer " + token));
+        var context = new WorkerFunctionContext(BridgeRoutes.CreateLinkSession, http, scope.ServiceProvider);
+
+        await middleware.Invoke(context, _ => throw new MoneyKit.MoneyKitException("MoneyKit answered 503") { Status = 503, RetryAfter = TimeSpan.FromSeconds(30) });
+        var body = await response.CompleteAsync(http);
+
+        AssertMoneyKitError(http, body, 503, "api_error.service_unavailable");
+        Assert.Equal("30", http.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
     public async Task A_body_over_the_function_limit_is_a_MoneyKit_413()
     {
         var form = "grant_type=client_credentials&client_id=" + new string('a', AuthEndpoints.MaxBodyBytes);
@@ -191,6 +226,22 @@ public sealed class BridgeWorkerMiddlewareTests : IAsyncDisposable
             () => middleware.Invoke(context, _ => throw new InvalidOperationException("job failed")));
 
         Assert.Equal("job failed", error.Message);
+    }
+
+    // A bearer token from the real token function, run through the middleware as the worker runs it.
+    private async Task<string> IssueTokenAsync(string clientId, string clientSecret)
+    {
+        var (http, response) = Request(
+            "POST", "/api/auth/token", body: ($"grant_type=client_credentials&client_id={clientId}&client_secret={clientSecret}", "application/x-www-form-urlencoded"));
+        var context = new WorkerFunctionContext(BridgeRoutes.AuthToken, http, scope.ServiceProvider);
+        var function = ActivatorUtilities.CreateInstance<AuthFunctions>(scope.ServiceProvider);
+
+        await middleware.Invoke(context, async _ => context.Result.Value = await function.AuthTokenAsync(http.Request));
+        var body = await response.CompleteAsync(http);
+
+        Assert.Equal(200, http.Response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
     private static Task RunOpenApiFunction(WorkerFunctionContext context, HttpContext http)
