@@ -1,5 +1,5 @@
 // MoneyKit Bridge on Azure: one resource group with a Flex Consumption function app running the
-// self-contained custom handler (runtime `custom`), a user-assigned managed identity, a storage
+// .NET isolated worker (runtime `dotnet-isolated`), a user-assigned managed identity, a storage
 // account without shared keys (host storage, deployment container, the bridge's tables), a Key Vault
 // in RBAC mode for the secrets, and Log Analytics + Application Insights with Entra-only ingestion.
 // No secret is passed to or stored by this template: secrets go into the vault after provisioning

@@ -147,8 +147,8 @@ sandbox_pid=$!
 say "Starting the bridge on $bridge_url ..."
 (
   cd "$session"
-  # Standalone: no Functions host port, no vault; secrets come from configuration (environment, not arguments).
-  unset FUNCTIONS_CUSTOMHANDLER_PORT Functions__Worker__HostEndpoint ASPNETCORE_URLS KeyVault__Uri KeyVault__ManagedIdentityClientId
+  # Standalone: no Functions host endpoint, no vault; secrets come from configuration (environment, not arguments).
+  unset Functions__Worker__HostEndpoint ASPNETCORE_URLS KeyVault__Uri KeyVault__ManagedIdentityClientId
   export Storage__ConnectionString="$storage" \
     MoneyKit__BaseUrl="$sandbox_url/" \
     MoneyKit__ClientId="$moneykit_client_id" MoneyKit__ClientSecret="$moneykit_client_secret" \
@@ -160,17 +160,17 @@ say "Starting the bridge on $bridge_url ..."
 ) >"$session/bridge.log" 2>&1 &
 bridge_pid=$!
 
-wait_ready() { # name pid url
+wait_ready() { # name pid url (answers 200 once the app serves requests)
   local i
   for i in $(seq 1 600); do
-    if curl -fsS -o /dev/null --max-time 2 "$3/" 2>/dev/null; then return 0; fi
+    if curl -fsS -o /dev/null --max-time 2 "$3" 2>/dev/null; then return 0; fi
     kill -0 "$2" 2>/dev/null || fail "the $1 exited during start"
     sleep 0.1
   done
-  fail "the $1 did not answer GET $3/ within 60 s"
+  fail "the $1 did not answer GET $3 within 60 s"
 }
-wait_ready sandbox "$sandbox_pid" "$sandbox_url"
-wait_ready bridge "$bridge_pid" "$bridge_url"
+wait_ready sandbox "$sandbox_pid" "$sandbox_url/"
+wait_ready bridge "$bridge_pid" "$bridge_url/api/openapi/v1.json"
 
 # --- demo user, linked through the bridge's own API --------------------------------------------------------------------
 call() { # method url [json-body] [bearer]  -> body on stdout, fails on non-2xx

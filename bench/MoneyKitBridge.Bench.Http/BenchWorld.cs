@@ -75,9 +75,12 @@ internal sealed class BenchWorld : IAsyncDisposable
         return world;
     }
 
-    /// <summary>Starts the built bridge (Release) as its own process against the benchmark's tables.</summary>
+    /// <summary>
+    /// Starts the built bridge (Release) as its own process against the benchmark's tables; it is ready once it serves
+    /// its OpenAPI document (an anonymous route of the table; the bridge has no <c>GET /</c>).
+    /// </summary>
     public Task<ServerProcess> StartBridgeAsync() =>
-        ServerProcess.StartAsync(settings.BridgeDll, [], ServerEnvironment(bridge: true), "/", TimeSpan.FromSeconds(60));
+        ServerProcess.StartAsync(settings.BridgeDll, [], ServerEnvironment(bridge: true), "/api/openapi/v1.json", TimeSpan.FromSeconds(60));
 
     /// <summary>Starts the pre-serialized baseline (this program, <c>serve-baseline</c>) configured like the bridge.</summary>
     public Task<ServerProcess> StartBaselineAsync(string bodyFile) =>

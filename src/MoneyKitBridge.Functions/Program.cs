@@ -4,6 +4,7 @@ using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
+using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.Functions.Transactions;
@@ -19,25 +20,22 @@ try
     }
 
     // Standalone mode: a plain ASP.NET Core app mapping the same handlers on the same routes (BridgeRoutes).
-    var builder = CustomHandlerHosting.CreateBuilder(args);
+    var builder = StandaloneHosting.CreateBuilder(args);
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
-    builder.Services.AddTimerFunctions();
     builder.Services.AddBridgeCore();
-    builder.Services.AddOpenApi("v1");
 
     var app = builder.Build();
     app.UseBridgeHosting();
     app.UseBridgeAuth();
 
-    app.MapReadiness();
     app.MapAuthEndpoints();
     app.MapLinkEndpoints();
     app.MapTransactionEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
-    app.MapRefreshTimer();
-    app.MapOpenApi(BridgeRoutes.Named(BridgeRoutes.GetOpenApiDocument).Path).WithName(BridgeRoutes.GetOpenApiDocument);
+    app.ScheduleRefreshTimer();
+    app.MapOpenApiEndpoints();
 
     await app.RunAsync();
     return 0;

@@ -19,11 +19,7 @@ public static class AuthEndpoints
     public static RouteHandlerBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapBridgeRoute(BridgeRoutes.AuthToken, IssueTokenAsync)
-            .WithTags("Auth")
-            .WithSummary("Exchange client credentials (form, JSON or HTTP Basic) for a short-lived bearer token.")
-            .Produces<TokenResponse>()
-            .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+        return endpoints.MapBridgeRoute(BridgeRoutes.AuthToken, IssueTokenAsync);
     }
 
     internal static async Task<IResult> IssueTokenAsync(

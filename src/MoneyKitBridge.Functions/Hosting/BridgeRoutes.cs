@@ -5,7 +5,8 @@ namespace MoneyKitBridge.Functions.Hosting;
 /// <summary>
 /// The one route table of the app. Its constants are the <c>[Function]</c> names and <c>[HttpTrigger]</c> routes and
 /// methods of worker mode, and <see cref="All"/> is what standalone mode maps (under <see cref="Prefix"/>, the
-/// <c>extensions.http.routePrefix</c> of <c>host.json</c>) and what the worker middleware reads for scopes and checks.
+/// <c>extensions.http.routePrefix</c> of <c>host.json</c>), what the worker middleware reads for scopes and checks, and
+/// what the one OpenAPI document of both modes is written from.
 /// A test compares it with the <c>functions.metadata</c> the build emits.
 /// </summary>
 public static class BridgeRoutes
@@ -56,18 +57,25 @@ public static class BridgeRoutes
     /// <summary>Every HTTP function, in the order the API documents them.</summary>
     public static IReadOnlyList<BridgeRoute> All { get; } =
     [
-        new(AuthToken, Post, AuthTokenRoute, Scope: null),
-        new(GetLink, Get, GetLinkRoute, BridgeScopes.LinksRead, ChecksLinkId: true),
-        new(GetLinkAccounts, Get, GetLinkAccountsRoute, BridgeScopes.LinksRead, ChecksLinkId: true),
-        new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead),
-        new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, ChecksLinkId: true, CallsMoneyKit: true),
-        new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, ChecksLinkId: true, CallsMoneyKit: true),
-        new(GetUserLinks, Get, GetUserLinksRoute, BridgeScopes.LinksRead),
-        new(GetUserTransactions, Get, GetUserTransactionsRoute, BridgeScopes.LinksRead),
-        new(CreateLinkSession, Post, CreateLinkSessionRoute, BridgeScopes.LinksWrite, CallsMoneyKit: true),
-        new(ExchangeLinkSessionToken, Post, ExchangeLinkSessionTokenRoute, BridgeScopes.LinksWrite, CallsMoneyKit: true),
-        new(MoneyKitWebhook, Post, MoneyKitWebhookRoute, Scope: null),
-        new(GetOpenApiDocument, Get, GetOpenApiDocumentRoute, Scope: null),
+        new(AuthToken, Post, AuthTokenRoute, Scope: null, "Auth",
+            "Exchange client credentials (form, JSON or HTTP Basic) for a short-lived bearer token."),
+        new(GetLink, Get, GetLinkRoute, BridgeScopes.LinksRead, "Links", "The link as last seen from MoneyKit.", ChecksLinkId: true),
+        new(GetLinkAccounts, Get, GetLinkAccountsRoute, BridgeScopes.LinksRead, "Links", "The link's accounts from the snapshot.", ChecksLinkId: true),
+        new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
+            "Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract)."),
+        new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, "Links",
+            "Ask MoneyKit to refresh products, within MoneyKit's per-link limits.", ChecksLinkId: true, CallsMoneyKit: true),
+        new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, "Links",
+            "Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.", ChecksLinkId: true, CallsMoneyKit: true),
+        new(GetUserLinks, Get, GetUserLinksRoute, BridgeScopes.LinksRead, "Users", "The customer user's links."),
+        new(GetUserTransactions, Get, GetUserTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
+            "Transactions across a customer user's links, newest first, paged."),
+        new(CreateLinkSession, Post, CreateLinkSessionRoute, BridgeScopes.LinksWrite, "Link sessions",
+            "Start MoneyKit Connect for a customer user.", CallsMoneyKit: true),
+        new(ExchangeLinkSessionToken, Post, ExchangeLinkSessionTokenRoute, BridgeScopes.LinksWrite, "Link sessions",
+            "Exchange Connect's token for a link; stores and syncs it.", CallsMoneyKit: true),
+        new(MoneyKitWebhook, Post, MoneyKitWebhookRoute, Scope: null, "Webhooks", "MoneyKit webhooks (signed with ES256)."),
+        new(GetOpenApiDocument, Get, GetOpenApiDocumentRoute, Scope: null, "OpenAPI", "This OpenAPI document, written from the route table."),
     ];
 
     private static readonly Dictionary<string, BridgeRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

@@ -51,8 +51,17 @@ public sealed class BridgeWorkerMiddleware : IFunctionsWorkerMiddleware
         await pipeline(http);
 
         // The response is written (by the function's result or by a refusal before it ran): nothing is left for the worker.
-        context.GetInvocationResult().Value = Results.Empty;
+        InvocationResultOf(context).Value = Results.Empty;
     }
+
+    /// <summary>
+    /// The slot of the function's return value. The worker keeps it in an internal bindings feature, reached through
+    /// <see cref="FunctionContextBindingFeatureExtensions.GetInvocationResult(FunctionContext)"/>; the worker never
+    /// registers an <see cref="InvocationResult"/> feature itself, so one found in <see cref="FunctionContext.Features"/>
+    /// comes from a <see cref="FunctionContext"/> that is not the worker's (a test double) and is used instead.
+    /// </summary>
+    internal static InvocationResult InvocationResultOf(FunctionContext context) =>
+        context.Features.Get<InvocationResult>() ?? context.GetInvocationResult();
 
     private static async Task RunFunctionAsync(HttpContext http)
     {
@@ -63,7 +72,7 @@ public sealed class BridgeWorkerMiddleware : IFunctionsWorkerMiddleware
             try
             {
                 await next(context);
-                result = context.GetInvocationResult().Value as IResult;
+                result = InvocationResultOf(context).Value as IResult;
             }
             catch (MoneyKitException e) when (route.CallsMoneyKit && MoneyKitOutageFilter.IsOutage(e))
             {

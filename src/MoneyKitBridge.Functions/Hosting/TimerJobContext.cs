@@ -25,7 +25,7 @@ public sealed class TimerJobContext
     /// <summary>True when the run is later than its scheduled time.</summary>
     public bool IsPastDue { get; }
 
-    /// <summary>Lines returned to the Functions host as invocation logs (also written to the app log).</summary>
+    /// <summary>The lines this run logged, in order (each also written to the app log).</summary>
     public IReadOnlyList<string> Logs => logs;
 
     /// <summary>Adds a log line. Never pass secrets or tokens.</summary>

@@ -8,7 +8,7 @@ namespace MoneyKitBridge.Functions.Hosting;
 
 /// <summary>
 /// The two modes of the one app. Launched by the Functions host (a host endpoint is configured) it runs as the .NET
-/// isolated worker; launched without one it runs as a plain ASP.NET Core app (<see cref="CustomHandlerHosting"/>)
+/// isolated worker; launched without one it runs as a plain ASP.NET Core app (<see cref="StandaloneHosting"/>)
 /// that maps the same handlers on the same routes and fires the timer from the same setting.
 /// </summary>
 public static class WorkerHosting

@@ -25,10 +25,8 @@ public static class LinkSessionEndpoints
 
     public static IEndpointRouteBuilder MapLinkSessionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapBridgeRoute(BridgeRoutes.CreateLinkSession, CreateAsync)
-            .WithTags("Link sessions").WithSummary("Start MoneyKit Connect for a customer user.");
-        endpoints.MapBridgeRoute(BridgeRoutes.ExchangeLinkSessionToken, ExchangeAsync)
-            .WithTags("Link sessions").WithSummary("Exchange Connect's token for a link; stores and syncs it.");
+        endpoints.MapBridgeRoute(BridgeRoutes.CreateLinkSession, CreateAsync);
+        endpoints.MapBridgeRoute(BridgeRoutes.ExchangeLinkSessionToken, ExchangeAsync);
         return endpoints;
     }
 

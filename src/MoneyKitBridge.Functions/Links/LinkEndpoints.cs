@@ -14,16 +14,11 @@ public static class LinkEndpoints
 {
     public static IEndpointRouteBuilder MapLinkEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapBridgeRoute(BridgeRoutes.GetLink, GetLinkAsync)
-            .WithTags("Links").WithSummary("The link as last seen from MoneyKit.");
-        endpoints.MapBridgeRoute(BridgeRoutes.GetLinkAccounts, GetAccountsAsync)
-            .WithTags("Links").WithSummary("The link's accounts from the snapshot.");
-        endpoints.MapBridgeRoute(BridgeRoutes.RefreshLinkProducts, RefreshProductsAsync)
-            .WithTags("Links").WithSummary("Ask MoneyKit to refresh products, within MoneyKit's per-link limits.");
-        endpoints.MapBridgeRoute(BridgeRoutes.DeleteLink, DeleteLinkAsync)
-            .WithTags("Links").WithSummary("Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.");
-        endpoints.MapBridgeRoute(BridgeRoutes.GetUserLinks, GetUserLinksAsync)
-            .WithTags("Users").WithSummary("The customer user's links.");
+        endpoints.MapBridgeRoute(BridgeRoutes.GetLink, GetLinkAsync);
+        endpoints.MapBridgeRoute(BridgeRoutes.GetLinkAccounts, GetAccountsAsync);
+        endpoints.MapBridgeRoute(BridgeRoutes.RefreshLinkProducts, RefreshProductsAsync);
+        endpoints.MapBridgeRoute(BridgeRoutes.DeleteLink, DeleteLinkAsync);
+        endpoints.MapBridgeRoute(BridgeRoutes.GetUserLinks, GetUserLinksAsync);
         return endpoints;
     }
 

@@ -9,10 +9,18 @@ public static class RefreshTimer
 {
     public const string FunctionName = BridgeRoutes.RefreshStaleLinks;
 
-    public static IEndpointRouteBuilder MapRefreshTimer(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Standalone mode: registers the job with <see cref="TimerScheduler"/> (schedule setting <c>RefreshStaleLinks__Schedule</c>).
+    /// No HTTP route: only the schedule fires it.
+    /// </summary>
+    /// <exception cref="BridgeConfigurationException">The schedule setting is not a valid 6-field NCRONTAB expression.</exception>
+    public static IHost ScheduleRefreshTimer(this IHost app)
     {
-        endpoints.MapTimerFunction(FunctionName, new RefreshOptions().Schedule, RunAsync);
-        return endpoints;
+        ArgumentNullException.ThrowIfNull(app);
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        app.Services.GetRequiredService<TimerFunctionRegistry>()
+            .Add(TimerFunction.FromSettings(configuration, FunctionName, new RefreshOptions().Schedule, RunAsync));
+        return app;
     }
 
     /// <summary>The job, as both modes run it: refresh planner and reconciliation, then the webhook-key purge.</summary>

@@ -15,12 +15,8 @@ public static class TransactionEndpoints
 {
     public static IEndpointRouteBuilder MapTransactionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapBridgeRoute(BridgeRoutes.GetLinkTransactions, GetLinkTransactionsAsync)
-            .WithTags("Transactions")
-            .WithSummary("Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract).");
-        endpoints.MapBridgeRoute(BridgeRoutes.GetUserTransactions, GetUserTransactionsAsync)
-            .WithTags("Transactions")
-            .WithSummary("Transactions across a customer user's links, newest first, paged.");
+        endpoints.MapBridgeRoute(BridgeRoutes.GetLinkTransactions, GetLinkTransactionsAsync);
+        endpoints.MapBridgeRoute(BridgeRoutes.GetUserTransactions, GetUserTransactionsAsync);
         return endpoints;
     }
 

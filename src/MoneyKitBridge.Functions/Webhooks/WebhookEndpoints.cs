@@ -11,8 +11,7 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapBridgeRoute(BridgeRoutes.MoneyKitWebhook, ReceiveAsync)
-            .WithTags("Webhooks").WithSummary("MoneyKit webhooks (signed with ES256).");
+        endpoints.MapBridgeRoute(BridgeRoutes.MoneyKitWebhook, ReceiveAsync);
         return endpoints;
     }
 

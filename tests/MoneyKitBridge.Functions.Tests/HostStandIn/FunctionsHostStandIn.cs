@@ -51,7 +51,7 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     private readonly List<JsonElement> fromWorker = [];
     private readonly HttpClient http = new() { Timeout = StepTimeout };
     private WebApplication? server;
-    private HandlerProcess? worker;
+    private StandaloneProcess? worker;
 
     /// <summary>The worker's <c>WorkerInitResponse</c>.</summary>
     public JsonElement InitResponse { get; private set; }
@@ -98,7 +98,7 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         var (workerId, requestId) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         var port = endpoint.Port.ToString(CultureInfo.InvariantCulture);
         var app = BuiltMetadata.AppOutput;
-        worker = HandlerProcess.StartWorker(
+        worker = StandaloneProcess.StartWorker(
             [
                 "--host", "127.0.0.1", "--port", port, "--workerId", workerId, "--requestId", requestId, "--grpcMaxMessageLength", "2147483647",
                 "--functions-uri", endpoint.AbsoluteUri, "--functions-worker-id", workerId, "--functions-request-id", requestId,

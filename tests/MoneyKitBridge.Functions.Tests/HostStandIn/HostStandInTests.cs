@@ -20,7 +20,7 @@ public sealed class HostStandInFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         sandbox = await SandboxServer.StartAsync(new SandboxOptions());
-        var settings = HandlerProcess.ValidSettings();
+        var settings = StandaloneProcess.ValidSettings();
         settings["MoneyKit__BaseUrl"] = sandbox.BaseAddress.ToString();
         settings["RefreshStaleLinks__Schedule"] = "0 */15 * * * *";
         await Host.StartAsync(settings);

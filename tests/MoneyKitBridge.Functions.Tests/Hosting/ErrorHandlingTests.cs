@@ -32,13 +32,16 @@ public sealed class ErrorHandlingTests : IDisposable
 
     [Theory]
     [InlineData("/api/nothing-here")]
-    [InlineData("/")]
+    [InlineData("/api/auth/token")]
     public async Task Unknown_routes_and_methods_get_moneykit_bodies(string path)
     {
         using var response = await client.DeleteAsync(new Uri(path, UriKind.Relative));
 
-        var expected = path == "/" ? HttpStatusCode.MethodNotAllowed : HttpStatusCode.NotFound;
-        await ErrorBody.AssertAsync(response, expected, path == "/" ? ApiErrorCodes.MethodNotAllowed : ApiErrorCodes.NotFound);
+        var knownRoute = path == "/api/auth/token";
+        await ErrorBody.AssertAsync(
+            response,
+            knownRoute ? HttpStatusCode.MethodNotAllowed : HttpStatusCode.NotFound,
+            knownRoute ? ApiErrorCodes.MethodNotAllowed : ApiErrorCodes.NotFound);
     }
 
     [Theory]

@@ -1,13 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
-using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Transactions;
 using MoneyKitBridge.Functions.Webhooks;
 
@@ -128,41 +126,6 @@ public sealed class FunctionInvocationTests : IDisposable
 
         Assert.InRange(status, 400, 499);
         Assert.False(string.IsNullOrEmpty(body));
-    }
-
-    [Fact]
-    public async Task OpenApi_document_lists_every_route_of_the_table()
-    {
-        var http = Request("GET", "/api/openapi/v1.json");
-
-        var (status, body) = await ExecuteAsync(http, OpenApiFunctions.GetOpenApiDocument(http.Request, "v1"));
-
-        Assert.Equal(200, status);
-        using var json = JsonDocument.Parse(body);
-        var operations = json.RootElement.GetProperty("paths").EnumerateObject()
-            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Id: o.Value.GetProperty("operationId").GetString())))
-            .ToList();
-        Assert.Equal(
-            BridgeRoutes.All.Where(r => r.Name != BridgeRoutes.GetOpenApiDocument).Select(r => (r.Path, r.Method, (string?)r.Name)).Order(),
-            operations.Order());
-    }
-
-    [Fact]
-    public async Task OpenApi_document_of_another_name_is_404()
-    {
-        var http = Request("GET", "/api/openapi/v2.json");
-
-        var (status, _) = await ExecuteAsync(http, OpenApiFunctions.GetOpenApiDocument(http.Request, "v2"));
-
-        Assert.Equal(404, status);
-    }
-
-    [Fact]
-    public async Task RefreshStaleLinks_runs_the_job_when_the_host_fires_it_past_due()
-    {
-        var function = Function<RefreshStaleLinksFunction>();
-
-        await function.RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None);
     }
 
     private DefaultHttpContext Request(string method, string path, string? body = null, string? contentType = null)

@@ -60,7 +60,7 @@ public sealed class FunctionsMetadataTests
         return prefix!;
     }
 
-    /// <summary>The standalone app's routes (no host endpoint, no custom handler port), without <c>GET /</c> and the test-only endpoints.</summary>
+    /// <summary>The standalone app's routes (no host endpoint), without the test-only endpoints.</summary>
     private static List<FunctionRoute> StandaloneRoutes()
     {
         using var factory = new BridgeAppFactory(configureServices: services =>
@@ -74,7 +74,6 @@ public sealed class FunctionsMetadataTests
         return
         [
             .. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-                .Where(e => e.RoutePattern.RawText != "/")
                 .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["(any)"]).Select(method => new FunctionRoute(
                     e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed)",
                     method.ToUpperInvariant(),

@@ -5,9 +5,10 @@ using MoneyKitBridge.Functions.Hosting;
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
 /// <summary>
-/// Static checks of the package's contract (publishing takes minutes here, so it is not run): <c>host.json</c> is an
-/// isolated-worker host.json, the build writes <c>worker.config.json</c> for the assembly, and
-/// <c>scripts/publish.sh</c> publishes the self-contained executable with the generated files next to it.
+/// Static checks of the package's contract: <c>host.json</c> is an isolated-worker host.json, the build writes
+/// <c>worker.config.json</c> for the assembly, and <c>scripts/publish.sh</c> publishes the self-contained executable
+/// with the generated files next to it (running the script takes close to two minutes here; the layout of a real,
+/// framework-dependent publish is checked by <see cref="PublishedPackageLayoutTests"/>).
 /// </summary>
 public sealed class PublishedPackageContractTests
 {

@@ -2,17 +2,20 @@ using System.Net;
 using System.Text;
 using MoneyKitBridge.Functions.Errors;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.Tests.Api;
 using MoneyKitBridge.Functions.Tests.Logging;
 
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
 /// <summary>
-/// Standalone (no <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>) the timer functions have no route: whoever can reach the port
-/// cannot start a job, and the schedule still fires it.
+/// Standalone the timer functions have no route, whatever the host-like settings: whoever can reach the port cannot
+/// start a job, and the schedule still fires it.
 /// </summary>
-[Collection(nameof(TimerEnvelopeTests))]
+[Collection(nameof(StandaloneTimerTests))]
 public sealed class StandaloneTimerTests : IDisposable
 {
     private const string Envelope = """{"Data":{"timer":{"IsPastDue":true}},"Metadata":{"sys":{"MethodName":"RefreshStaleLinks"}}}""";
@@ -55,6 +58,30 @@ public sealed class StandaloneTimerTests : IDisposable
 
         await MoneyKitErrors.AssertAsync(response, HttpStatusCode.NotFound, ApiErrorCodes.NotFound);
         Assert.Empty(TestEndpoints.TimerRuns);
+    }
+
+    [Fact]
+    public void No_endpoint_runs_a_timer_job_even_with_the_old_custom_handler_settings()
+    {
+        // The retired custom handler mapped POST /{timer} when the host set its port; nothing maps a timer any more.
+        using var hostLike = new BridgeAppFactory(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7071",
+            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
+        });
+        var timers = hostLike.Services.GetRequiredService<TimerFunctionRegistry>().Functions.Select(f => f.Name).ToList();
+        var endpoints = hostLike.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        Assert.Contains(BridgeRoutes.RefreshStaleLinks, timers);
+        Assert.Contains(TestEndpoints.TimerName, timers);
+        Assert.NotEmpty(endpoints);
+        foreach (var endpoint in endpoints)
+        {
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+            var path = endpoint.RoutePattern.RawText ?? "";
+            Assert.DoesNotContain(name, timers);
+            Assert.DoesNotContain(timers, timer => path.Contains(timer, StringComparison.OrdinalIgnoreCase));
+        }
     }
 
     [Fact]

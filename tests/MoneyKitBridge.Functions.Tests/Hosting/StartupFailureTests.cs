@@ -1,11 +1,10 @@
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
-/// <summary>The built handler refuses to start on bad configuration: non-zero exit, one clear line on stderr.</summary>
+/// <summary>The built app, started standalone, refuses to start on bad configuration: non-zero exit, one clear line on stderr.</summary>
 public sealed class StartupFailureTests
 {
     public static TheoryData<string, string, string?, string> BadSettings => new()
     {
-        { "FUNCTIONS_CUSTOMHANDLER_PORT", "not-a-port", null, "FUNCTIONS_CUSTOMHANDLER_PORT must be a TCP port" },
         { "Auth__SigningKey", "", null, "required secret 'Auth:SigningKey' is missing (setting 'Auth__SigningKey')" },
         { "Auth__SigningKey", "c2hvcnQta2V5LXZhbHVl", "c2hvcnQta2V5LXZhbHVl", "secret 'Auth:SigningKey' is invalid" },
         { "Auth__Clients", """[{"client_id":"a","client_secret":"tiny","scopes":["links:read"]}]""", "tiny", "secret 'Auth:Clients' is invalid: client 'a' needs a client_secret" },
@@ -19,20 +18,20 @@ public sealed class StartupFailureTests
     [MemberData(nameof(BadSettings))]
     public async Task Exits_non_zero_with_one_line_naming_the_problem(string key, string value, string? secretValue, string expected)
     {
-        var settings = HandlerProcess.ValidSettings();
+        var settings = StandaloneProcess.ValidSettings();
         settings[key] = value;
-        await using var handler = HandlerProcess.Start(settings);
+        await using var bridge = StandaloneProcess.Start(settings);
 
-        var exitCode = await handler.WaitForExitAsync();
+        var exitCode = await bridge.WaitForExitAsync();
 
         Assert.NotEqual(0, exitCode);
-        var line = Assert.Single(handler.StandardError, l => !string.IsNullOrWhiteSpace(l));
+        var line = Assert.Single(bridge.StandardError, l => !string.IsNullOrWhiteSpace(l));
         Assert.StartsWith("Invalid configuration", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         if (secretValue is not null)
         {
             Assert.DoesNotContain(secretValue, line, StringComparison.Ordinal);
-            Assert.DoesNotContain(handler.StandardOutput, l => l.Contains(secretValue, StringComparison.Ordinal));
+            Assert.DoesNotContain(bridge.StandardOutput, l => l.Contains(secretValue, StringComparison.Ordinal));
         }
     }
 }

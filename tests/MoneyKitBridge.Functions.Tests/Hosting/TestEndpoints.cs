@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Hosting;
 
@@ -30,7 +32,11 @@ public sealed class TestEndpoints : IStartupFilter
             endpoints.MapGet("/api/test/throw", string () => throw new InvalidOperationException("boom: internal detail Server=db;Password=hunter2"));
             endpoints.MapGet("/api/test/paged", (int page) => TypedResults.Ok(new Echo(page.ToString(System.Globalization.CultureInfo.InvariantCulture))));
             endpoints.MapPost("/api/test/body", (Echo body) => TypedResults.Ok(body));
-            endpoints.MapTimerFunction(TimerName, "0 0 * * * *", (context, _) =>
+        });
+
+        // Registered with the standalone scheduler the way the app registers RefreshStaleLinks: no route.
+        app.ApplicationServices.GetRequiredService<TimerFunctionRegistry>().Add(TimerFunction.FromSettings(
+            app.ApplicationServices.GetRequiredService<IConfiguration>(), TimerName, "0 0 * * * *", (context, _) =>
             {
                 lock (TimerRuns)
                 {
@@ -39,8 +45,7 @@ public sealed class TestEndpoints : IStartupFilter
 
                 context.Log("dummy job ran");
                 return Task.CompletedTask;
-            });
-        });
+            }));
     };
 
     public sealed record Echo(string Value);

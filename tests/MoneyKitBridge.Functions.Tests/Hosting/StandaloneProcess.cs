@@ -8,16 +8,16 @@ using MoneyKitBridge.Testing;
 namespace MoneyKitBridge.Functions.Tests.Hosting;
 
 /// <summary>
-/// The built handler (<c>dotnet MoneyKitBridge.Functions.dll</c>) started as the Functions host starts it: with
-/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> and the ASP.NET Core variables the host's image sets and the child inherits.
+/// The built app (<c>dotnet MoneyKitBridge.Functions.dll</c>) started in standalone mode (no Functions host endpoint),
+/// listening on a free loopback port, with the given settings as environment variables.
 /// </summary>
-public sealed class HandlerProcess : IAsyncDisposable
+public sealed class StandaloneProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> stdout = new();
     private readonly ConcurrentQueue<string> stderr = new();
 
-    private HandlerProcess(Process process, int port)
+    private StandaloneProcess(Process process, int port)
     {
         this.process = process;
         Port = port;
@@ -35,18 +35,18 @@ public sealed class HandlerProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static string HandlerDll
+    public static string AppDll
     {
         get
         {
-            // Tests run from artifacts/bin/<TestProject>/<config>/; the handler is built to artifacts/bin/MoneyKitBridge.Functions/<config>/.
+            // Tests run from artifacts/bin/<TestProject>/<config>/; the app is built to artifacts/bin/MoneyKitBridge.Functions/<config>/.
             var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var path = Path.Combine(testOutput.Parent!.Parent!.FullName, "MoneyKitBridge.Functions", testOutput.Name, "MoneyKitBridge.Functions.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("Build src/MoneyKitBridge.Functions first.", path);
         }
     }
 
-    /// <summary>Valid settings: the secrets a handler needs to start.</summary>
+    /// <summary>Valid settings: the secrets the app needs to start.</summary>
     public static Dictionary<string, string?> ValidSettings() => new()
     {
         ["Auth__SigningKey"] = BridgeAppFactory.SigningKeyBase64,
@@ -58,27 +58,23 @@ public sealed class HandlerProcess : IAsyncDisposable
         ["MoneyKit__ClientSecret"] = "sandbox_client_secret",
     };
 
-    public static HandlerProcess Start(IDictionary<string, string?> settings, int? port = null)
+    public static StandaloneProcess Start(IDictionary<string, string?> settings, int? port = null, string? appDll = null)
     {
         var chosenPort = port ?? FreePort();
-
-        // What the Functions host's Linux image sets for itself and its child inherits.
-        var environment = new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_URLS"] = "http://+:80",
-            ["ASPNETCORE_CONTENTROOT"] = "/azure-functions-host",
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["FUNCTIONS_WORKER_RUNTIME"] = "custom",
-        };
-        return Launch([], environment, settings, Path.GetTempPath(), chosenPort);
+        return Launch(
+            [appDll ?? AppDll, "--urls", $"http://127.0.0.1:{chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"],
+            new Dictionary<string, string?>(),
+            settings,
+            Path.GetTempPath(),
+            chosenPort);
     }
 
     /// <summary>
     /// The built app started as the Functions host starts a <c>dotnet-isolated</c> worker: the host's command line
     /// (<paramref name="arguments"/>), the app folder as working directory and in the variables the host sets for the
-    /// worker, no custom handler port.
+    /// worker. It then runs as the worker, not standalone (see HostStandIn).
     /// </summary>
-    public static HandlerProcess StartWorker(IReadOnlyList<string> arguments, IDictionary<string, string?> settings, string appDirectory)
+    public static StandaloneProcess StartWorker(IReadOnlyList<string> arguments, IDictionary<string, string?> settings, string appDirectory)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -86,15 +82,14 @@ public sealed class HandlerProcess : IAsyncDisposable
             ["FUNCTIONS_APPLICATION_DIRECTORY"] = appDirectory,
             ["FUNCTIONS_WORKER_DIRECTORY"] = appDirectory,
         };
-        return Launch(arguments, environment, settings, appDirectory, port: 0);
+        return Launch([AppDll, .. arguments], environment, settings, appDirectory, port: 0);
     }
 
-    private static HandlerProcess Launch(
+    private static StandaloneProcess Launch(
         IReadOnlyList<string> arguments, Dictionary<string, string?> environment, IDictionary<string, string?> settings, string workingDirectory, int port)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { HandlerDll },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -116,25 +111,25 @@ public sealed class HandlerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var handler = new HandlerProcess(process, port);
-        process.OutputDataReceived += (_, e) => Collect(handler.stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(handler.stderr, e.Data);
+        var app = new StandaloneProcess(process, port);
+        process.OutputDataReceived += (_, e) => Collect(app.stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(app.stderr, e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return handler;
+        return app;
     }
 
-    /// <summary>Polls <c>GET /</c> like the host does until the handler answers 200 (or exits).</summary>
+    /// <summary>Polls <c>GET /api/openapi/v1.json</c> until the app answers 200 (or exits).</summary>
     public async Task WaitUntilReadyAsync(HttpClient client)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            Assert.False(process.HasExited, "handler exited: " + string.Join(Environment.NewLine, stderr));
+            Assert.False(process.HasExited, "the app exited: " + string.Join(Environment.NewLine, stderr));
             try
             {
-                using var response = await client.GetAsync(BaseAddress, deadline.Token);
+                using var response = await client.GetAsync(new Uri(BaseAddress, "api/openapi/v1.json"), deadline.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -150,15 +145,15 @@ public sealed class HandlerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until a line of standard output contains <paramref name="fragment"/>. The handler's console logger writes
-    /// on its own thread and the lines reach this process through a pipe, so a line may arrive after the handler
+    /// Waits until a line of standard output contains <paramref name="fragment"/>. The app's console logger writes
+    /// on its own thread and the lines reach this process through a pipe, so a line may arrive after the app
     /// already answers requests.
     /// </summary>
     public async Task WaitForOutputAsync(string fragment)
     {
         bool Printed() => stdout.Any(l => l.Contains(fragment, StringComparison.Ordinal));
-        await Eventually.TrueAsync(() => Printed() || process.HasExited, $"the handler to print \"{fragment}\"");
-        Assert.True(Printed(), $"the handler exited without printing \"{fragment}\": " + string.Join(Environment.NewLine, stderr));
+        await Eventually.TrueAsync(() => Printed() || process.HasExited, $"the app to print \"{fragment}\"");
+        Assert.True(Printed(), $"the app exited without printing \"{fragment}\": " + string.Join(Environment.NewLine, stderr));
     }
 
     public async Task<int> WaitForExitAsync()
