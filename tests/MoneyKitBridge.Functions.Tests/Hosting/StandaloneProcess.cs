@@ -58,11 +58,15 @@ public sealed class StandaloneProcess : IAsyncDisposable
         ["MoneyKit__ClientSecret"] = "sandbox_client_secret",
     };
 
+    /// <summary>Starts <paramref name="appDll"/> (default: the build's) with <c>dotnet</c>, or a published app host executable as itself.</summary>
     public static StandaloneProcess Start(IDictionary<string, string?> settings, int? port = null, string? appDll = null)
     {
         var chosenPort = port ?? FreePort();
+        var app = appDll ?? AppDll;
+        var executable = app.EndsWith(".dll", StringComparison.Ordinal) ? null : app;
         return Launch(
-            [appDll ?? AppDll, "--urls", $"http://127.0.0.1:{chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"],
+            executable,
+            [.. executable is null ? new[] { app } : [], "--urls", $"http://127.0.0.1:{chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"],
             new Dictionary<string, string?>(),
             settings,
             Path.GetTempPath(),
@@ -82,13 +86,13 @@ public sealed class StandaloneProcess : IAsyncDisposable
             ["FUNCTIONS_APPLICATION_DIRECTORY"] = appDirectory,
             ["FUNCTIONS_WORKER_DIRECTORY"] = appDirectory,
         };
-        return Launch([AppDll, .. arguments], environment, settings, appDirectory, port: 0);
+        return Launch(null, [AppDll, .. arguments], environment, settings, appDirectory, port: 0);
     }
 
     private static StandaloneProcess Launch(
-        IReadOnlyList<string> arguments, Dictionary<string, string?> environment, IDictionary<string, string?> settings, string workingDirectory, int port)
+        string? executable, IReadOnlyList<string> arguments, Dictionary<string, string?> environment, IDictionary<string, string?> settings, string workingDirectory, int port)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
