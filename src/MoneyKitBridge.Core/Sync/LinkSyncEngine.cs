@@ -159,6 +159,7 @@ public sealed class LinkSyncEngine
         var partition = LinkRows.Partition(state.LinkId);
         int pages = 0, created = 0, updated = 0, removed = 0, pendingReplaced = 0;
         var accountsSeen = false;
+        List<AccountRow>? accountsWritten = null;
         Task<MoneyKitTransactionSyncResponse>? prefetched = null;
         using var stopPrefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -216,11 +217,18 @@ public sealed class LinkSyncEngine
                 await DeleteRowsAsync(partition, deletes.Select(LinkRows.Transaction), cancellationToken);
                 await ReachedAsync(SyncCheckpoint.DeletesApplied);
 
+                // Every page carries the link's accounts; within a run they are written again only when they changed.
                 if (page.Accounts is { Count: > 0 } accounts)
                 {
-                    await WriteBatchesAsync(accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, AccountRow.From(a).ToEntity(partition))), cancellationToken);
+                    var rows = accounts.Select(AccountRow.From).ToList();
+                    if (accountsWritten is null || !rows.SequenceEqual(accountsWritten))
+                    {
+                        await WriteBatchesAsync(rows.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, a.ToEntity(partition))), cancellationToken);
+                        accountsWritten = rows;
+                        await ReachedAsync(SyncCheckpoint.AccountsWritten);
+                    }
+
                     accountsSeen = true;
-                    await ReachedAsync(SyncCheckpoint.AccountsWritten);
                 }
 
                 // Progress only after the page's data: a crash before this line replays the page (idempotent upserts/deletes).
