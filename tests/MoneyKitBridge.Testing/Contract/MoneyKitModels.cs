@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MoneyKit.Sandbox.Tests.Contract;
+namespace MoneyKitBridge.Testing.Contract;
 
 /// <summary>
 /// MoneyKit's published response models, per <c>MoneyKit-Version</c>, as <see cref="Shape"/>s. Facts are taken from
@@ -8,7 +8,7 @@ namespace MoneyKit.Sandbox.Tests.Contract;
 /// model's "cannot be nil" checks, nullable = its <c>openapi_nullable</c>, enums = its enum classes); each shape names
 /// its file. Where the Ruby models say nothing, the MoneyKit documents in the shared seeds do (noted as "seed").
 /// </summary>
-internal static class MoneyKitModels
+public static class MoneyKitModels
 {
     public const string V20230218 = "2023-02-18";
     public const string V20231214 = "2023-12-14";
@@ -19,7 +19,7 @@ internal static class MoneyKitModels
     private static readonly ScalarShape Number = new(JsonValueKind.Number);
     private static readonly StringShape Text = new();
     private static readonly StringShape DateTime = new(Format: Format.DateTime);
-    private static readonly StringShape Decimal = new(Format: Format.Decimal);
+    private static readonly StringShape Decimal = new(Format: Format.DecimalNumber);
 
     // account_type.rb
     public static readonly StringShape AccountType = new([

@@ -2,20 +2,20 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace MoneyKit.Sandbox.Tests.Contract;
+namespace MoneyKitBridge.Testing.Contract;
 
 /// <summary>What a JSON value must look like: a compact stand-in for the OpenAPI schema behind a MoneyKit model.</summary>
-internal abstract record Shape
+public abstract record Shape
 {
     /// <summary>Every way <paramref name="node"/> breaks this shape, each as "path: problem".</summary>
     public abstract IEnumerable<string> Check(JsonNode node, string path);
 }
 
 /// <summary>A property: <paramref name="Required"/> means it must be present, <paramref name="Nullable"/> that null is allowed.</summary>
-internal sealed record Field(string Name, Shape Shape, bool Required = true, bool Nullable = false);
+public sealed record Field(string Name, Shape Shape, bool Required = true, bool Nullable = false);
 
 /// <summary>An object with named fields. Extra properties are allowed: MoneyKit adds fields without a new version.</summary>
-internal sealed record ObjectShape(string Model, IReadOnlyList<Field> Fields) : Shape
+public sealed record ObjectShape(string Model, IReadOnlyList<Field> Fields) : Shape
 {
     public override IEnumerable<string> Check(JsonNode node, string path)
     {
@@ -56,7 +56,7 @@ internal sealed record ObjectShape(string Model, IReadOnlyList<Field> Fields) : 
     }
 }
 
-internal sealed record ArrayShape(Shape Items) : Shape
+public sealed record ArrayShape(Shape Items) : Shape
 {
     public override IEnumerable<string> Check(JsonNode node, string path)
     {
@@ -70,7 +70,7 @@ internal sealed record ArrayShape(Shape Items) : Shape
 }
 
 /// <summary>An object used as a map (e.g. <c>products</c> by product name).</summary>
-internal sealed record MapShape(Shape Values, IReadOnlyList<string>? Keys = null) : Shape
+public sealed record MapShape(Shape Values, IReadOnlyList<string>? Keys = null) : Shape
 {
     public override IEnumerable<string> Check(JsonNode node, string path)
     {
@@ -86,20 +86,20 @@ internal sealed record MapShape(Shape Values, IReadOnlyList<string>? Keys = null
     }
 }
 
-internal enum Format
+public enum Format
 {
     None,
     Date,
     DateTime,
-    Decimal,
+    DecimalNumber,
 }
 
-internal sealed record StringShape(IReadOnlyList<string>? Enum = null, Format Format = Format.None) : Shape
+public sealed record StringShape(IReadOnlyList<string>? Enum = null, Format Format = Format.None) : Shape
 {
     public override IEnumerable<string> Check(JsonNode node, string path)
     {
         // A decimal may come as a JSON number or a string (MoneyKit's models type amounts as strings, its examples as numbers).
-        if (Format == Format.Decimal && node.GetValueKind() == JsonValueKind.Number)
+        if (Format == Format.DecimalNumber && node.GetValueKind() == JsonValueKind.Number)
         {
             yield break;
         }
@@ -120,7 +120,7 @@ internal sealed record StringShape(IReadOnlyList<string>? Enum = null, Format Fo
         {
             Format.Date => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             Format.DateTime => text.Length >= 19 && text[10] == 'T' && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _),
-            Format.Decimal => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _),
+            Format.DecimalNumber => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _),
             _ => true,
         };
         if (!ok)
@@ -130,7 +130,7 @@ internal sealed record StringShape(IReadOnlyList<string>? Enum = null, Format Fo
     }
 }
 
-internal sealed record ScalarShape(JsonValueKind Kind) : Shape
+public sealed record ScalarShape(JsonValueKind Kind) : Shape
 {
     public override IEnumerable<string> Check(JsonNode node, string path)
     {
@@ -144,7 +144,7 @@ internal sealed record ScalarShape(JsonValueKind Kind) : Shape
 }
 
 /// <summary>Any JSON value (e.g. <c>raw_provider_data</c>).</summary>
-internal sealed record AnyShape : Shape
+public sealed record AnyShape : Shape
 {
     public override IEnumerable<string> Check(JsonNode node, string path) => [];
 }
