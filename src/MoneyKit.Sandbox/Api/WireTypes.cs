@@ -19,7 +19,10 @@ internal sealed record TokenRequest(string? GrantType, string? ClientId, string?
 
 internal sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
-internal sealed record IntrospectResponse(string ClientId, string AppId, string AppName);
+internal sealed record CustomerAppWire(string Id, string AppName);
+
+/// <summary><c>IntrospectClientResponse</c>.</summary>
+internal sealed record IntrospectResponse(string ClientId, string ClientName, string Scope, CustomerAppWire App);
 
 internal sealed record LinkProductWire(DateTime? RefreshedAt, DateTime? LastAttemptedAt, string? ErrorCode, string? ErrorMessage, string? Unavailable);
 

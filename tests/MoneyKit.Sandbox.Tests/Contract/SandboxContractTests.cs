@@ -72,6 +72,7 @@ public sealed class SandboxContractTests
             sandbox.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         }
 
+        await GetAsync(sandbox, "auth/introspect", MoneyKitModels.Introspect, version);
         var institutions = await GetAsync(sandbox, "institutions", MoneyKitModels.Institutions, version);
         Assert.Equal(3, institutions["institutions"]!.AsArray().Count);
         await GetAsync(sandbox, "institutions/instant_bank", MoneyKitModels.Institution, version);
@@ -82,6 +83,11 @@ public sealed class SandboxContractTests
 
         var linkId = await LinkAsync(sandbox, version);
         await GetAsync(sandbox, $"links/{linkId}", MoneyKitModels.Link, version);
+        using (var patch = await sandbox.Http.PatchAsJsonAsync($"links/{linkId}", new { link_tags = new[] { "contract" } }))
+        {
+            await AssertShapeAsync(patch, HttpStatusCode.OK, MoneyKitModels.Link, version);
+        }
+
         var accounts = await GetAsync(sandbox, $"links/{linkId}/accounts", MoneyKitModels.Accounts, version);
         Assert.Contains("credit_card", accounts["accounts"]!.AsArray().Select(a => a!["account_type"]!.GetValue<string>()));
         await GetAsync(sandbox, $"links/{linkId}/accounts/{accounts["accounts"]![0]!["account_id"]}", MoneyKitModels.OneAccount, version);

@@ -76,6 +76,11 @@ public static class MoneyKitModels
     public static readonly ObjectShape Institutions = new("GetInstitutionsResponse", [
         new("institutions", new ArrayShape(Institution)), new("cursors", CursorPagination)]);
 
+    // introspect_client_response.rb, customer_app.rb
+    public static readonly ObjectShape Introspect = new("IntrospectClientResponse", [
+        new("client_id", Text), new("client_name", Text), new("scope", Text),
+        new("app", new ObjectShape("CustomerApp", [new("id", Text), new("app_name", Text)])), Opt("disabled_at", DateTime)]);
+
     // create_link_session_response.rb
     public static readonly ObjectShape LinkSession = new("CreateLinkSessionResponse", [new("link_session_token", Text)]);
 
@@ -133,11 +138,11 @@ public static class MoneyKitModels
     public static readonly ObjectShape Transactions = new("ApiPublicTransactionsGetTransactionsResponse", [
         new("transactions", new ArrayShape(Transaction)), new("accounts", new ArrayShape(Account)), new("link", Link), new("cursor", CursorPagination)]);
 
-    // sync response: the shared reference §1.3 (Ruby TransactionsApi docs: transactions{created,updated,removed}, accounts, cursor.next, has_more, link)
-    public static readonly ObjectShape TransactionsSync = new("GetTransactionsSyncResponse", [
+    // transaction_sync_response.rb (accounts: added in SDK 0.2.0 per the shared reference §1.3, so not required), cursor.rb
+    public static readonly ObjectShape TransactionsSync = new("TransactionSyncResponse", [
         new("transactions", new ObjectShape("TransactionSync", [
             new("created", new ArrayShape(Transaction)), new("updated", new ArrayShape(Transaction)), new("removed", new ArrayShape(Text))])),
-        new("accounts", new ArrayShape(Account)), new("cursor", new ObjectShape("Cursor", [new("next", Text)])), new("has_more", Boolean), new("link", Link)]);
+        new("accounts", new ArrayShape(Account), Required: false), new("cursor", new ObjectShape("Cursor", [new("next", Text)])), new("has_more", Boolean), new("link", Link)]);
 
     // api_error_*_response.rb, link_error_*_response.rb, http_validation_error.rb: error_code and error_message always present
     public static ObjectShape Error(params string[] codes) => new("ErrorResponse", [
