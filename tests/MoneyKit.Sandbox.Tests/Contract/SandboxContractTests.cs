@@ -114,6 +114,18 @@ public sealed class SandboxContractTests
             await AssertShapeAsync(missing, HttpStatusCode.NotFound, MoneyKitModels.Error("link_error.not_found"), version);
         }
 
+        using (var state = await sandbox.Http.PostAsJsonAsync($"sandbox/links/{linkId}/state", new { state = "error", error_code = "auth_expired" }))
+        {
+            state.EnsureSuccessStatusCode();
+        }
+
+        var errored = await GetAsync(sandbox, $"links/{linkId}", MoneyKitModels.Link, version);
+        Assert.Equal("auth_expired", errored["error_code"]!.GetValue<string>());
+        using (var badState = await sandbox.Http.GetAsync($"links/{linkId}/accounts"))
+        {
+            await AssertShapeAsync(badState, HttpStatusCode.UnprocessableEntity, MoneyKitModels.BadState, version);
+        }
+
         using (var deleted = await sandbox.Http.DeleteAsync($"links/{linkId}"))
         {
             Assert.True(deleted.IsSuccessStatusCode, $"DELETE answered {(int)deleted.StatusCode}");

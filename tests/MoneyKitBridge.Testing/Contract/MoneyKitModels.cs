@@ -148,6 +148,11 @@ public static class MoneyKitModels
     public static ObjectShape Error(params string[] codes) => new("ErrorResponse", [
         new("error_code", new StringShape(codes)), new("error_message", Text), Opt("documentation_url", Text)]);
 
+    // link_error_bad_state_response.rb: also names the link's error
+    public static ObjectShape BadState { get; } = new("LinkErrorBadStateResponse", [
+        new("error_code", new StringShape(["link_error.bad_state"])), new("error_message", Text), Opt("documentation_url", Text),
+        new("link_error_code", new StringShape([.. LinkError.Enum!, "connecting", "awaiting_token_exchange", "connected", "deleted", "error"]))]);
+
     public static ObjectShape AccountNumbersFor(string version) => version == V20230218 ? AccountNumbersLegacy : AccountNumbers;
 
     public static ObjectShape TransactionsFor(string version) => version == V20230218 ? TransactionsLegacy : Transactions;
