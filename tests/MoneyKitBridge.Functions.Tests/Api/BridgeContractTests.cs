@@ -56,6 +56,8 @@ public sealed class BridgeContractTests(ApiFixture fixture)
 
         var reader = await fixture.ReaderTokenAsync();
         await GetAsync($"/api/links/{linkId}", reader, MoneyKitModels.Link);
+        var userLinks = await GetAsync("/api/users/contract-shapes/links", reader, MoneyKitModels.UserLinks);
+        Assert.Equal(linkId, userLinks["links"]![linkId]!["link_id"]!.GetValue<string>()); // keyed by link id
         var accounts = await GetAsync($"/api/links/{linkId}/accounts", reader, MoneyKitModels.Accounts);
         Assert.Contains("credit_card", accounts["accounts"]!.AsArray().Select(a => a!["account_type"]!.GetValue<string>()));
         var page = await GetAsync($"/api/links/{linkId}/transactions?start_date=2000-01-01&size=5", reader, MoneyKitModels.TransactionsLegacy);

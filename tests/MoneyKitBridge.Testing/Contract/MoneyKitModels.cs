@@ -87,6 +87,9 @@ public static class MoneyKitModels
     // exchange_token_response.rb (link_id is deprecated but still sent)
     public static readonly ObjectShape ExchangeToken = new("ExchangeTokenResponse", [new("link_id", Text, Required: false), new("link", Link)]);
 
+    // get_user_links_response.rb: links by link id
+    public static readonly ObjectShape UserLinks = new("GetUserLinksResponse", [new("links", new MapShape(Link))]);
+
     // get_accounts_response.rb, get_account_response.rb
     public static readonly ObjectShape Accounts = new("GetAccountsResponse", [new("accounts", new ArrayShape(Account)), new("link", Link)]);
     public static readonly ObjectShape OneAccount = new("GetAccountResponse", [new("account", Account), new("link", Link)]);
