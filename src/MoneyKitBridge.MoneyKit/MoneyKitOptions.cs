@@ -10,8 +10,14 @@ public sealed class MoneyKitOptions
     /// <value>Required; an absolute <c>http</c> or <c>https</c> URL, e.g. <c>https://api.moneykit.com</c>.</value>
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>Value of the <c>MoneyKit-Version</c> header sent with every request.</summary>
-    /// <value>Defaults to <c>2023-02-18</c>; must not be empty.</value>
+    /// <summary>
+    /// The <c>MoneyKit-Version</c> values MoneyKit publishes. The client reads every one of them: the responses it
+    /// parses (links, accounts, link sessions, transactions/sync) have the same shape in both.
+    /// </summary>
+    public static IReadOnlyList<string> KnownVersions { get; } = ["2023-02-18", "2023-12-14"];
+
+    /// <summary>Value of the <c>MoneyKit-Version</c> header sent with every request (the version the bridge pins).</summary>
+    /// <value>Defaults to <c>2023-02-18</c>; must be one of <see cref="KnownVersions"/>.</value>
     public string Version { get; set; } = "2023-02-18";
 
     /// <summary>Time allowed for one HTTP attempt (sending and reading the whole response).</summary>

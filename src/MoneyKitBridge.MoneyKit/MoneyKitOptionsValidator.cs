@@ -15,9 +15,9 @@ internal sealed class MoneyKitOptionsValidator : IValidateOptions<MoneyKitOption
             failures.Add("MoneyKit:BaseUrl must be an absolute http or https URL.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Version))
+        if (!MoneyKitOptions.KnownVersions.Contains(options.Version, StringComparer.Ordinal))
         {
-            failures.Add("MoneyKit:Version must not be empty.");
+            failures.Add($"MoneyKit:Version must be one of {string.Join(", ", MoneyKitOptions.KnownVersions)}.");
         }
 
         if (options.RequestTimeout <= TimeSpan.Zero)

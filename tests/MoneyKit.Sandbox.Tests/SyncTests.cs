@@ -160,8 +160,8 @@ public sealed class SyncTests
                 a.Accounts["accounts"]!.AsArray().Select(x => $"{x!["name"]}/{x["account_mask"]}"),
                 b.Accounts["accounts"]!.AsArray().Select(x => $"{x!["name"]}/{x["account_mask"]}"));
             Assert.Equal(
-                a.Numbers["numbers"]!["ach"]!.AsArray().Select(x => $"{x!["account_number"]}/{x["routing_number"]}"),
-                b.Numbers["numbers"]!["ach"]!.AsArray().Select(x => $"{x!["account_number"]}/{x["routing_number"]}"));
+                a.Numbers["accounts"]!.AsArray().Select(x => $"{x!["numbers"]!["ach"]![0]!["account_number"]}/{x["numbers"]!["ach"]![0]!["routing_number"]}"),
+                b.Numbers["accounts"]!.AsArray().Select(x => $"{x!["numbers"]!["ach"]![0]!["account_number"]}/{x["numbers"]!["ach"]![0]!["routing_number"]}"));
             Assert.Equal(a.Identity["accounts"]![0]!["owners"]!.ToJsonString(), b.Identity["accounts"]![0]!["owners"]!.ToJsonString());
             Assert.True(a.Transactions.Count >= 4);
             Assert.Equal(Shape(a.Transactions), Shape(b.Transactions));

@@ -25,13 +25,13 @@ public sealed class MoneyKitClientEndpointTests : IDisposable
     [Fact]
     public async Task EveryCall_SendsTheConfiguredMoneyKitVersion_IncludingTheTokenRequest()
     {
-        var client = Answering(200, LinkJson, version: "2024-01-01");
+        var client = Answering(200, LinkJson, version: "2023-12-14");
 
         await client.GetLinkAsync("mk_1");
         await client.GetJwksJsonAsync();
 
         Assert.Equal(3, fake.Requests.Count);
-        Assert.All(fake.Requests, r => Assert.Equal("2024-01-01", r.Header("MoneyKit-Version")));
+        Assert.All(fake.Requests, r => Assert.Equal("2023-12-14", r.Header("MoneyKit-Version")));
     }
 
     [Fact]

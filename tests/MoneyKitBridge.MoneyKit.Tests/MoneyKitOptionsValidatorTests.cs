@@ -26,6 +26,23 @@ public sealed class MoneyKitOptionsValidatorTests
         Assert.Contains(failure, result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2023-02-18", true)]
+    [InlineData("2023-12-14", true)]
+    [InlineData("2099-01-01", false)]
+    [InlineData("2024-01-01", false)]
+    [InlineData("latest", false)]
+    public void Version_MustBeOneMoneyKitPublishes(string version, bool valid)
+    {
+        var result = Validator.Validate(null, new MoneyKitOptions { BaseUrl = new Uri("https://127.0.0.1:8443"), Version = version });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("MoneyKit:Version must be one of 2023-02-18, 2023-12-14", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void OtherSettings_OutOfRange_AreEachReported()
     {

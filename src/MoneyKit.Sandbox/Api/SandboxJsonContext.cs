@@ -16,6 +16,8 @@ namespace MoneyKit.Sandbox.Api;
 [JsonSerializable(typeof(AccountsResponse))]
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(AccountNumbersResponse))]
+[JsonSerializable(typeof(AccountNumbersLegacyResponse))]
+[JsonSerializable(typeof(TransactionsCursorResponse))]
 [JsonSerializable(typeof(IdentityResponse))]
 [JsonSerializable(typeof(TransactionsPageResponse))]
 [JsonSerializable(typeof(SyncResponse))]

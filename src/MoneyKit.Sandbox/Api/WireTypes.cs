@@ -19,7 +19,10 @@ internal sealed record TokenRequest(string? GrantType, string? ClientId, string?
 
 internal sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
-internal sealed record IntrospectResponse(string ClientId, string AppId, string AppName);
+internal sealed record CustomerAppWire(string Id, string AppName);
+
+/// <summary><c>IntrospectClientResponse</c>.</summary>
+internal sealed record IntrospectResponse(string ClientId, string ClientName, string Scope, CustomerAppWire App);
 
 internal sealed record LinkProductWire(DateTime? RefreshedAt, DateTime? LastAttemptedAt, string? ErrorCode, string? ErrorMessage, string? Unavailable);
 
@@ -46,19 +49,35 @@ internal sealed record AccountsResponse(IReadOnlyList<AccountWire> Accounts, Lin
 
 internal sealed record AccountResponse(AccountWire Account, LinkWire Link);
 
-internal sealed record AchNumberWire(string AccountId, string AccountNumber, string RoutingNumber);
+/// <summary>An ACH number in the top-level <c>numbers</c> of 2023-12-14 (it names its account).</summary>
+internal sealed record AchNumberWire(string AccountId, string AccountNumber, string RoutingNumber, string? WireRoutingNumber);
 
-internal sealed record AccountNumbersWire(IReadOnlyList<AchNumberWire> Ach);
+/// <summary>An ACH number on an account (2023-02-18, <c>AchNumber</c>).</summary>
+internal sealed record AccountAchNumberWire(string AccountNumber, string RoutingNumber, string? WireRoutingNumber);
 
-internal sealed record AccountNumbersResponse(IReadOnlyList<AccountWire> Accounts, AccountNumbersWire Numbers, LinkWire Link);
+/// <summary>
+/// <c>numbers</c>: every list is required. The sandbox's banks are US banks, so <c>bacs</c>, <c>eft</c> and
+/// <c>international</c> are always empty.
+/// </summary>
+internal sealed record AccountNumbersWire<TAch>(IReadOnlyList<TAch> Ach, IReadOnlyList<JsonElement> Bacs, IReadOnlyList<JsonElement> Eft, IReadOnlyList<JsonElement> International);
 
-internal sealed record AddressWire(string City, string Country, string Line1, string PostalCode, string Region);
+internal sealed record AccountNumbersResponse(IReadOnlyList<AccountWire> Accounts, AccountNumbersWire<AchNumberWire> Numbers, LinkWire Link);
 
-internal sealed record ContactWire(string Value, bool Primary);
+internal sealed record AccountWithNumbersWire(
+    string AccountId, string AccountType, string Name, string AccountMask, BalancesWire Balances, string? OriginalId, bool Closed, AccountNumbersWire<AccountAchNumberWire> Numbers);
 
-internal sealed record OwnerWire(string Name, IReadOnlyList<AddressWire> Addresses, IReadOnlyList<ContactWire> PhoneNumbers, IReadOnlyList<ContactWire> Emails);
+internal sealed record AccountNumbersLegacyResponse(IReadOnlyList<AccountWithNumbersWire> Accounts, LinkWire Link);
 
-internal sealed record AccountIdentityWire(string AccountId, string AccountType, string Name, string AccountMask, BalancesWire Balances, IReadOnlyList<OwnerWire> Owners);
+internal sealed record AddressWire(string City, string Country, string PostalCode, string Region, string Street, bool Primary);
+
+internal sealed record PhoneNumberWire(string Number, bool Primary, string Type);
+
+internal sealed record EmailWire(string Address, bool Primary);
+
+internal sealed record OwnerWire(IReadOnlyList<string> Names, IReadOnlyList<AddressWire> Addresses, IReadOnlyList<PhoneNumberWire> PhoneNumbers, IReadOnlyList<EmailWire> Emails);
+
+internal sealed record AccountIdentityWire(
+    string AccountId, string AccountType, string Name, string AccountMask, BalancesWire Balances, string? OriginalId, bool Closed, IReadOnlyList<OwnerWire> Owners);
 
 internal sealed record IdentityResponse(IReadOnlyList<AccountIdentityWire> Accounts, LinkWire Link);
 
@@ -84,6 +103,12 @@ internal sealed record TransactionWire(
     string? OriginalId);
 
 internal sealed record TransactionsPageResponse(int Total, int Page, int Size, IReadOnlyList<TransactionWire> Transactions, IReadOnlyList<AccountWire> Accounts, LinkWire Link);
+
+/// <summary>A cursor page (<c>CursorPagination</c>): <c>next</c> is null on the last page.</summary>
+internal sealed record PageCursorWire(string? Next);
+
+/// <summary>Transaction list of 2023-12-14 and later: cursor-paged, no totals.</summary>
+internal sealed record TransactionsCursorResponse(IReadOnlyList<TransactionWire> Transactions, IReadOnlyList<AccountWire> Accounts, LinkWire Link, PageCursorWire Cursor);
 
 internal sealed record SyncTransactionsWire(IReadOnlyList<TransactionWire> Created, IReadOnlyList<TransactionWire> Updated, IReadOnlyList<string> Removed);
 
@@ -117,9 +142,15 @@ internal sealed record TestWebhookRequest(string? WebhookEvent, string? WebhookI
 
 internal sealed record TestWebhookResponse(string DeliveryToken, string WebhookIdempotencyKey);
 
-internal sealed record InstitutionWire(string InstitutionId, string Name, string Domain, string Color, string ColorDark, string? Avatar, bool IsSandbox, string AuthType, IReadOnlyList<string> AvailableProducts);
+/// <summary>
+/// <c>Institution</c>: MoneyKit's fields first, then the sandbox's own (<c>avatar</c>, <c>is_sandbox</c>,
+/// <c>auth_type</c>, <c>available_products</c>), which MoneyKit clients ignore.
+/// </summary>
+internal sealed record InstitutionWire(
+    string InstitutionId, IReadOnlyList<string> InstitutionIdAliases, string Name, string Country, string? Domain, string Color, string? ColorDark, bool IsFeatured,
+    string? Avatar, bool IsSandbox, string AuthType, IReadOnlyList<string> AvailableProducts);
 
-internal sealed record InstitutionsResponse(IReadOnlyList<InstitutionWire> Institutions);
+internal sealed record InstitutionsResponse(IReadOnlyList<InstitutionWire> Institutions, PageCursorWire Cursors);
 
 // Sandbox control surface.
 internal sealed record CreateSandboxLinkRequest(

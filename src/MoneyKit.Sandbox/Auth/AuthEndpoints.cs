@@ -57,7 +57,10 @@ internal static class AuthEndpoints
     private static JsonHttpResult<IntrospectResponse> Introspect(HttpContext context)
     {
         var clientId = ApiCaller.ClientId(context);
-        return TypedResults.Json(new IntrospectResponse(clientId, "app_" + clientId, "Sandbox app " + clientId), SandboxJsonContext.Default.IntrospectResponse);
+        // The sandbox has no per-client scopes: every client may do everything, so its scope list is empty.
+        return TypedResults.Json(
+            new IntrospectResponse(clientId, "Sandbox client " + clientId, string.Empty, new CustomerAppWire("app_" + clientId, "Sandbox app " + clientId)),
+            SandboxJsonContext.Default.IntrospectResponse);
     }
 
     private static bool TryReadBasic(HttpRequest request, out string? clientId, out string? clientSecret)

@@ -33,7 +33,7 @@ internal static class SandboxBankData
     [
         ("depository.checking", "Checking"),
         ("depository.savings", "Savings"),
-        ("credit.credit_card", "Credit Card"),
+        ("credit_card", "Credit Card"),
     ];
 
     private static readonly string[] FirstNames = ["Alex", "Jordan", "Sam", "Taylor", "Casey", "Morgan", "Riley", "Jamie"];

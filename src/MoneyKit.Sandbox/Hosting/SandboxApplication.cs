@@ -13,8 +13,6 @@ namespace MoneyKit.Sandbox;
 /// <summary>Registers the sandbox's services and maps its pipeline; shared by <see cref="SandboxServer"/> and the standalone host.</summary>
 internal static class SandboxApplication
 {
-    public const string DefaultApiVersion = "2023-02-18";
-
     public static IServiceCollection AddMoneyKitSandbox(this IServiceCollection services, SandboxOptions options, TimeProvider time)
     {
         options.Validate();

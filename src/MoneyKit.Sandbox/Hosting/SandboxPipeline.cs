@@ -5,7 +5,7 @@ using MoneyKit.Sandbox.Control;
 namespace MoneyKit.Sandbox;
 
 /// <summary>
-/// Around every request: <c>X-Request-Id</c>, <c>MoneyKit-Version</c> echo, injected faults and the request log
+/// Around every request: <c>X-Request-Id</c>, <c>MoneyKit-Version</c> (a served version, else 422), injected faults and the request log
 /// (MoneyKit API calls only, not the <c>/sandbox</c> control surface), and a MoneyKit-shaped 500 instead of a stack trace.
 /// </summary>
 internal static class SandboxPipeline
@@ -14,14 +14,21 @@ internal static class SandboxPipeline
     {
         var response = context.Response;
         response.Headers["X-Request-Id"] = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var version = context.Request.Headers["MoneyKit-Version"].FirstOrDefault();
-        response.Headers["MoneyKit-Version"] = string.IsNullOrWhiteSpace(version) ? SandboxApplication.DefaultApiVersion : version;
-
         var isApi = !context.Request.Path.StartsWithSegments("/sandbox") && context.Request.Path != "/";
         var services = context.RequestServices;
         var time = services.GetRequiredService<TimeProvider>();
         var method = context.Request.Method;
         var path = context.Request.Path.Value ?? "/";
+        var version = ApiVersions.Resolve(context.Request);
+        response.Headers[ApiVersions.Header] = version ?? ApiVersions.Default;
+        if (version is null && isApi)
+        {
+            await UnknownVersion().ExecuteAsync(context);
+            Log(services, method, path, StatusCodes.Status422UnprocessableEntity, time);
+            return;
+        }
+
+        ApiVersions.Set(context, version ?? ApiVersions.Default);
         if (isApi && services.GetRequiredService<FaultRules>().Take(method, path) is { } fault)
         {
             if (fault.LatencyMs > 0)
@@ -59,6 +66,15 @@ internal static class SandboxPipeline
         {
             Log(services, method, path, response.StatusCode, time);
         }
+    }
+
+    /// <summary>MoneyKit validates the header like any other request parameter: 422 <c>api_error.request.validation_failed</c>.</summary>
+    private static ErrorResult UnknownVersion()
+    {
+        var message = "MoneyKit-Version must be one of: " + string.Join(", ", ApiVersions.Supported) + ".";
+        return new ErrorResult(
+            StatusCodes.Status422UnprocessableEntity,
+            new MoneyKitError("api_error.request.validation_failed", message, null, null, [new ValidationProblem(["header", "moneykit-version"], message, "value_error")]));
     }
 
     private static void Log(IServiceProvider services, string method, string path, int status, TimeProvider time) =>

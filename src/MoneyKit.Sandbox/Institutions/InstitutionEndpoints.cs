@@ -9,7 +9,7 @@ internal static class InstitutionEndpoints
     public static void MapInstitutionEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapGet("/institutions", () =>
-            TypedResults.Json(new InstitutionsResponse([.. SandboxInstitution.All.Select(ToWire)]), SandboxJsonContext.Default.InstitutionsResponse));
+            TypedResults.Json(new InstitutionsResponse([.. SandboxInstitution.All.Select(ToWire)], new PageCursorWire(null)), SandboxJsonContext.Default.InstitutionsResponse));
         api.MapGet("/institutions/{id}", (string id) =>
             SandboxInstitution.Find(id) is { } institution
                 ? TypedResults.Json(ToWire(institution), SandboxJsonContext.Default.InstitutionWire)
@@ -18,10 +18,13 @@ internal static class InstitutionEndpoints
 
     private static InstitutionWire ToWire(SandboxInstitution institution) => new(
         institution.Id,
+        [],
         institution.Name,
+        "US",
         institution.Domain,
         institution.Color,
         institution.Color,
+        false,
         institution.Avatar,
         true,
         institution.Login.ToString().ToLowerInvariant(),

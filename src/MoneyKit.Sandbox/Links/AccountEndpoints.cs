@@ -25,28 +25,47 @@ internal static class AccountEndpoints
                 ? TypedResults.Json(new AccountResponse(account.ToWire(), link.ToWire()), SandboxJsonContext.Default.AccountResponse)
                 : ErrorResult.NotFound("account_error.not_found", "Account not found."));
 
+    /// <summary>
+    /// 2023-02-18 puts each account's numbers on the account (<c>GetAccountNumbersResponseLegacy20230218</c>);
+    /// 2023-12-14 lists them in a top-level <c>numbers</c> (<c>GetAccountNumbersResponse</c>). Not prefetched: no numbers until the first refresh.
+    /// </summary>
     private static IResult GetAccountNumbers(string id, HttpContext context, LinkRegistry links) =>
-        Read(links, context, id, SandboxProducts.AccountNumbers, link => TypedResults.Json(
-            new AccountNumbersResponse(
-                [.. link.Accounts.Select(a => a.ToWire())],
-                new AccountNumbersWire(link.Products[SandboxProducts.AccountNumbers].Fetched
-                    ? [.. link.Accounts.Select(a => new AchNumberWire(a.Id, a.AccountNumber, a.RoutingNumber))]
-                    : []), // not prefetched: no numbers until the first refresh
-                link.ToWire()),
-            SandboxJsonContext.Default.AccountNumbersResponse));
+        Read(links, context, id, SandboxProducts.AccountNumbers, link =>
+        {
+            var fetched = link.Products[SandboxProducts.AccountNumbers].Fetched;
+            if (ApiVersions.IsLegacy(context))
+            {
+                return TypedResults.Json(
+                    new AccountNumbersLegacyResponse(
+                        [.. link.Accounts.Select(a => new AccountWithNumbersWire(
+                            a.Id, a.Type, a.Name, a.Mask, a.Balances(), null, false,
+                            Numbers<AccountAchNumberWire>(fetched ? [new AccountAchNumberWire(a.AccountNumber, a.RoutingNumber, null)] : [])))],
+                        link.ToWire()),
+                    SandboxJsonContext.Default.AccountNumbersLegacyResponse);
+            }
+
+            return TypedResults.Json(
+                new AccountNumbersResponse(
+                    [.. link.Accounts.Select(a => a.ToWire())],
+                    Numbers<AchNumberWire>(fetched ? [.. link.Accounts.Select(a => new AchNumberWire(a.Id, a.AccountNumber, a.RoutingNumber, null))] : []),
+                    link.ToWire()),
+                SandboxJsonContext.Default.AccountNumbersResponse);
+        });
+
+    private static AccountNumbersWire<T> Numbers<T>(IReadOnlyList<T> ach) => new(ach, [], [], []);
 
     private static IResult GetIdentity(string id, HttpContext context, LinkRegistry links) =>
         Read(links, context, id, SandboxProducts.Identity, link =>
         {
             var o = link.Owner;
             var owner = new OwnerWire(
-                o.Name,
-                [new AddressWire(o.City, "US", o.Line1, o.PostalCode, o.Region)],
-                [new ContactWire(o.Phone, true)],
-                [new ContactWire(o.Email, true)]);
+                [o.Name],
+                [new AddressWire(o.City, "US", o.PostalCode, o.Region, o.Street, true)],
+                [new PhoneNumberWire(o.Phone, true, "mobile")],
+                [new EmailWire(o.Email, true)]);
             IReadOnlyList<OwnerWire> owners = link.Products[SandboxProducts.Identity].Fetched ? [owner] : []; // not prefetched: no owners yet
             return TypedResults.Json(
-                new IdentityResponse([.. link.Accounts.Select(a => new AccountIdentityWire(a.Id, a.Type, a.Name, a.Mask, a.Balances(), owners))], link.ToWire()),
+                new IdentityResponse([.. link.Accounts.Select(a => new AccountIdentityWire(a.Id, a.Type, a.Name, a.Mask, a.Balances(), null, false, owners))], link.ToWire()),
                 SandboxJsonContext.Default.IdentityResponse);
         });
 

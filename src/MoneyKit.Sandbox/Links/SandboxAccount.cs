@@ -33,4 +33,4 @@ internal sealed class SandboxAccount
 }
 
 /// <summary>The identity behind a link's accounts.</summary>
-internal sealed record SandboxOwner(string Name, string Email, string Phone, string Line1, string City, string Region, string PostalCode);
+internal sealed record SandboxOwner(string Name, string Email, string Phone, string Street, string City, string Region, string PostalCode);

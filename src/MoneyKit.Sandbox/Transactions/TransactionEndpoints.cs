@@ -5,7 +5,10 @@ using MoneyKit.Sandbox.Links;
 
 namespace MoneyKit.Sandbox.Transactions;
 
-/// <summary><c>GET /links/{id}/transactions</c> (page contract of 2023-02-18) and <c>GET /links/{id}/transactions/sync</c>.</summary>
+/// <summary>
+/// <c>GET /links/{id}/transactions</c> (paged by <c>page</c> in 2023-02-18, by <c>cursor</c> from 2023-12-14) and
+/// <c>GET /links/{id}/transactions/sync</c>.
+/// </summary>
 internal static class TransactionEndpoints
 {
     public static void MapTransactionEndpoints(this IEndpointRouteBuilder api)
@@ -23,14 +26,23 @@ internal static class TransactionEndpoints
         }
 
         var query = context.Request.Query;
-        if (!TryInt(query["page"], 1, out var page) || page < 1)
+        var legacy = ApiVersions.IsLegacy(context);
+        var page = 1;
+        var offset = 0;
+        if (legacy && (!TryInt(query["page"], 1, out page) || page < 1))
         {
             return ErrorResult.QueryValidation("page", "page must be an integer >= 1.");
         }
 
-        if (!TryInt(query["size"], 50, out var size) || size is < 1 or > 100)
+        if (!legacy && !ListCursor.TryDecode(query["cursor"].FirstOrDefault(), link!.Id, out offset))
         {
-            return ErrorResult.QueryValidation("size", "size must be an integer between 1 and 100.");
+            return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
+        }
+
+        var maxSize = legacy ? 100 : 500;
+        if (!TryInt(query["size"], 50, out var size) || size < 1 || size > maxSize)
+        {
+            return ErrorResult.QueryValidation("size", $"size must be an integer between 1 and {maxSize}.");
         }
 
         if (!TryDate(query["end_date"], DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), out var endDate))
@@ -62,8 +74,17 @@ internal static class TransactionEndpoints
             var matching = link.Transactions.NewestFirst()
                 .Where(t => t.Date >= startDate && t.Date <= endDate && (accountIds.Count == 0 || accountIds.Contains(t.AccountId)))
                 .ToList();
-            var pageItems = matching.Skip((int)Math.Min(int.MaxValue, (long)(page - 1) * size)).Take(size).Select(t => t.ToWire()).ToList();
+            var skip = legacy ? (int)Math.Min(int.MaxValue, (long)(page - 1) * size) : offset;
+            var pageItems = matching.Skip(skip).Take(size).Select(t => t.ToWire()).ToList();
             var accounts = link.Accounts.Where(a => accountIds.Count == 0 || accountIds.Contains(a.Id)).Select(a => a.ToWire()).ToList();
+            if (!legacy)
+            {
+                var next = skip + pageItems.Count < matching.Count ? ListCursor.Encode(link.Id, skip + pageItems.Count) : null;
+                return TypedResults.Json(
+                    new TransactionsCursorResponse(pageItems, accounts, link.ToWire(), new PageCursorWire(next)),
+                    SandboxJsonContext.Default.TransactionsCursorResponse);
+            }
+
             return TypedResults.Json(
                 new TransactionsPageResponse(matching.Count, page, pageItems.Count, pageItems, accounts, link.ToWire()),
                 SandboxJsonContext.Default.TransactionsPageResponse);

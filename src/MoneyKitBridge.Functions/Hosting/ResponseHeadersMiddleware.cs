@@ -1,14 +1,16 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using MoneyKitBridge.Functions.Errors;
 
 namespace MoneyKitBridge.Functions.Hosting;
 
 /// <summary>
-/// Puts <c>X-Request-Id</c> (the caller's when it looks sane, else a new one) and <c>MoneyKit-Version</c>
-/// (the caller's when it is a date, else the configured default) on every response, error answers included.
+/// Puts <c>X-Request-Id</c> (the caller's when it looks sane, else a new one) and <c>MoneyKit-Version</c> (the
+/// version the bridge answers in) on every response, error answers included. A caller asking for a version the bridge
+/// does not answer in is refused with 422 <c>api_error.request.validation_failed</c>, as MoneyKit refuses an invalid
+/// header, rather than answered in another version's shape under the asked version's name.
 /// </summary>
-public sealed class ResponseHeadersMiddleware(RequestDelegate next, IConfiguration configuration)
+public sealed class ResponseHeadersMiddleware(RequestDelegate next)
 {
     /// <summary>Request and response header carrying the request id.</summary>
     public const string RequestIdHeader = "X-Request-Id";
@@ -16,33 +18,48 @@ public sealed class ResponseHeadersMiddleware(RequestDelegate next, IConfigurati
     /// <summary>Request and response header carrying the MoneyKit API version.</summary>
     public const string VersionHeader = "MoneyKit-Version";
 
-    /// <summary>The version echoed when the caller sends none (setting <c>MoneyKit__Version</c>).</summary>
+    /// <summary>
+    /// The version the bridge answers in: its transaction list is MoneyKit's page contract of 2023-02-18. This is the
+    /// bridge's own contract with its callers; the version it pins on its calls to MoneyKit is <c>MoneyKit__Version</c>.
+    /// </summary>
     public const string DefaultVersion = "2023-02-18";
+
+    /// <summary>Every <c>MoneyKit-Version</c> a caller may ask for.</summary>
+    public static IReadOnlyList<string> ServedVersions { get; } = [DefaultVersion];
 
     private const int MaxRequestIdLength = 128;
 
     private static readonly SearchValues<char> RequestIdChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
 
-    private readonly string defaultVersion = configuration["MoneyKit:Version"] is { Length: > 0 } configured
-        ? configured
-        : DefaultVersion;
-
     /// <summary>Runs the middleware.</summary>
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var requestId = SaneRequestId(context.Request.Headers[RequestIdHeader]) ?? Guid.NewGuid().ToString("N");
-        var version = SaneVersion(context.Request.Headers[VersionHeader]) ?? defaultVersion;
         context.TraceIdentifier = requestId;
         context.Response.OnStarting(() =>
         {
             // Set when the response starts so that error handlers clearing the response cannot drop them.
             context.Response.Headers[RequestIdHeader] = requestId;
-            context.Response.Headers[VersionHeader] = version;
+            context.Response.Headers[VersionHeader] = DefaultVersion;
             return Task.CompletedTask;
         });
-        return next(context);
+        var asked = context.Request.Headers[VersionHeader].ToString();
+        return string.IsNullOrWhiteSpace(asked) || ServedVersions.Contains(asked.Trim(), StringComparer.Ordinal)
+            ? next(context)
+            : RefuseVersionAsync(context);
+    }
+
+    private static Task RefuseVersionAsync(HttpContext context)
+    {
+        var message = $"MoneyKit-Version must be one of: {string.Join(", ", ServedVersions)}.";
+        context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return context.Response.WriteAsJsonAsync(
+            new ApiError(ApiErrorCodes.ValidationFailed, message) { ValidationErrors = [new ValidationError(["header", "moneykit-version"], message, "value_error")] },
+            ErrorsJsonContext.Default.ApiError,
+            contentType: "application/json",
+            cancellationToken: context.RequestAborted);
     }
 
     /// <summary>The incoming request id if it is one short token of safe characters, else <see langword="null"/>.</summary>
@@ -50,7 +67,4 @@ public sealed class ResponseHeadersMiddleware(RequestDelegate next, IConfigurati
         value is { Length: > 0 and <= MaxRequestIdLength } && !value.AsSpan().ContainsAnyExcept(RequestIdChars)
             ? value
             : null;
-
-    private static string? SaneVersion(string? value) =>
-        value is { Length: 10 } && DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) ? value : null;
 }

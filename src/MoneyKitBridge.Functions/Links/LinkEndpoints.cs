@@ -52,21 +52,29 @@ public static class LinkEndpoints
         });
     }
 
+    /// <summary>MoneyKit's <c>GetUserLinksResponse</c>: <c>links</c> is a dictionary <c>{link_id: link}</c>.</summary>
     internal static async Task<IResult> GetUserLinksAsync(string user_id, LinkLifecycle lifecycle, LinkSnapshotReader reader, HttpContext context)
     {
-        var links = new List<string>();
+        var links = new List<(string LinkId, string Json)>();
         foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
         {
             if (await reader.GetStateAsync(linkId, context.RequestAborted) is { IsDeleted: false } state && CurrentLink.Json(state) is { } json)
             {
-                links.Add(json);
+                links.Add((linkId, json));
             }
         }
 
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
-            RawJsonResult.WriteRawArray(writer, "links", links);
+            writer.WriteStartObject("links");
+            foreach (var (linkId, json) in links)
+            {
+                writer.WritePropertyName(linkId);
+                writer.WriteRawValue(json, skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
             writer.WriteEndObject();
         });
     }

@@ -37,7 +37,7 @@ public sealed class LinkFlowTests(ApiFixture fixture)
         Assert.Equal(linkId, accounts.GetProperty("link").GetProperty("link_id").GetString());
 
         var userLinks = await fixture.GetJsonAsync($"/api/users/{user}/links");
-        Assert.Equal([linkId], userLinks.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("link_id").GetString()!));
+        Assert.Equal([linkId], userLinks.GetProperty("links").EnumerateObject().Select(l => l.Value.GetProperty("link_id").GetString()!));
 
         var (_, upstreamPage) = await fixture.UpstreamAsync($"links/{linkId}/transactions?{AllTime}&size=100");
         var transactions = await fixture.GetJsonAsync($"/api/users/{user}/transactions?{AllTime}&size=100");
@@ -110,7 +110,7 @@ public sealed class LinkFlowTests(ApiFixture fixture)
     public async Task A_user_without_links_has_empty_lists(string userId)
     {
         var links = await fixture.GetJsonAsync($"/api/users/{userId}/links");
-        Assert.Equal(0, links.GetProperty("links").GetArrayLength());
+        Assert.Empty(links.GetProperty("links").EnumerateObject());
 
         var transactions = await fixture.GetJsonAsync($"/api/users/{userId}/transactions");
         Assert.Equal(0, transactions.GetProperty("total").GetInt32());
@@ -139,7 +139,7 @@ public sealed class LinkFlowTests(ApiFixture fixture)
             new[] { "bridge_user:" + user, "team:a", "tier:gold" },
             upstream.GetProperty("link_tags").EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal));
         var userLinks = await fixture.GetJsonAsync($"/api/users/{user}/links");
-        Assert.Equal([linkId], userLinks.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("link_id").GetString()!));
+        Assert.Equal([linkId], userLinks.GetProperty("links").EnumerateObject().Select(l => l.Value.GetProperty("link_id").GetString()!));
     }
 
     [Fact]
@@ -153,6 +153,6 @@ public sealed class LinkFlowTests(ApiFixture fixture)
             new[] { "bridge_user:" + user, "plain" },
             upstream.GetProperty("link_tags").EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal));
         var others = await fixture.GetJsonAsync("/api/users/somebody-else/links");
-        Assert.Equal(0, others.GetProperty("links").GetArrayLength());
+        Assert.Empty(others.GetProperty("links").EnumerateObject());
     }
 }

@@ -62,7 +62,7 @@ public sealed class LinkStateReadTests(ApiFixture fixture)
         var link = await fixture.GetJsonAsync($"/api/links/{linkId}");
         Assert.Equal(StateOf(upstream), StateOf(link));
         Assert.Equal(("deleted", (string?)null), StateOf(link));
-        Assert.Equal(0, (await fixture.GetJsonAsync($"/api/users/{user}/links")).GetProperty("links").GetArrayLength());
+        Assert.Empty((await fixture.GetJsonAsync($"/api/users/{user}/links")).GetProperty("links").EnumerateObject());
         using var read = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{linkId}/transactions", await fixture.ReaderTokenAsync());
         await MoneyKitErrors.AssertAsync(read, HttpStatusCode.Gone, "link_error.deleted");
     }
@@ -77,7 +77,7 @@ public sealed class LinkStateReadTests(ApiFixture fixture)
             ["GET /links/{id}"] = await fixture.GetJsonAsync($"/api/links/{linkId}"),
             ["GET /links/{id}/transactions"] = (await fixture.GetJsonAsync($"/api/links/{linkId}/transactions?{AllTime}")).GetProperty("link"),
             ["GET /links/{id}/accounts"] = (await fixture.GetJsonAsync($"/api/links/{linkId}/accounts")).GetProperty("link"),
-            ["GET /users/{id}/links"] = Assert.Single((await fixture.GetJsonAsync($"/api/users/{user}/links")).GetProperty("links").EnumerateArray()),
+            ["GET /users/{id}/links"] = Assert.Single((await fixture.GetJsonAsync($"/api/users/{user}/links")).GetProperty("links").EnumerateObject()).Value,
             ["GET /users/{id}/transactions"] = Assert.Single((await fixture.GetJsonAsync($"/api/users/{user}/transactions?{AllTime}")).GetProperty("links").EnumerateArray()),
         };
         foreach (var (read, link) in reads)

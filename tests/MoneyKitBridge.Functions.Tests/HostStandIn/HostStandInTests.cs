@@ -66,7 +66,7 @@ public sealed class HostStandInTests(HostStandInFixture fixture) : IClassFixture
     {
         using var request = TokenRequest();
         request.Headers.Add(ResponseHeadersMiddleware.RequestIdHeader, "stand-in-req-1");
-        request.Headers.Add(ResponseHeadersMiddleware.VersionHeader, "2024-01-01");
+        request.Headers.Add(ResponseHeadersMiddleware.VersionHeader, ResponseHeadersMiddleware.DefaultVersion);
 
         var (response, invocation) = await Host.InvokeHttpAsync(BridgeRoutes.AuthToken, request);
 
@@ -76,7 +76,7 @@ public sealed class HostStandInTests(HostStandInFixture fixture) : IClassFixture
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.False(string.IsNullOrEmpty((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()));
             Assert.Equal("stand-in-req-1", Assert.Single(response.Headers.GetValues(ResponseHeadersMiddleware.RequestIdHeader)));
-            Assert.Equal("2024-01-01", Assert.Single(response.Headers.GetValues(ResponseHeadersMiddleware.VersionHeader)));
+            Assert.Equal(ResponseHeadersMiddleware.DefaultVersion, Assert.Single(response.Headers.GetValues(ResponseHeadersMiddleware.VersionHeader)));
         }
     }
 

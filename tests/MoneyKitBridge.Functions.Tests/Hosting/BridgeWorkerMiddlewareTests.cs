@@ -68,20 +68,20 @@ public sealed class BridgeWorkerMiddlewareTests : IAsyncDisposable
     [Fact]
     public async Task Echoes_a_sane_request_id_and_version()
     {
-        var (http, response) = Request("GET", "/api/openapi/v1.json", ("X-Request-Id", "app-req:42.a_b"), ("MoneyKit-Version", "2024-01-01"));
+        var (http, response) = Request("GET", "/api/openapi/v1.json", ("X-Request-Id", "app-req:42.a_b"), ("MoneyKit-Version", ResponseHeadersMiddleware.DefaultVersion));
         var context = new WorkerFunctionContext(BridgeRoutes.GetOpenApiDocument, http, scope.ServiceProvider);
 
         await middleware.Invoke(context, _ => RunOpenApiFunction(context, http));
         await response.CompleteAsync(http);
 
         Assert.Equal("app-req:42.a_b", http.Response.Headers["X-Request-Id"].ToString());
-        Assert.Equal("2024-01-01", http.Response.Headers["MoneyKit-Version"].ToString());
+        Assert.Equal(ResponseHeadersMiddleware.DefaultVersion, http.Response.Headers["MoneyKit-Version"].ToString());
     }
 
     [Fact]
-    public async Task Generates_a_request_id_and_sets_the_default_version_when_the_caller_sends_none_that_is_sane()
+    public async Task Generates_a_request_id_and_sets_the_default_version_when_the_caller_sends_none()
     {
-        var (http, response) = Request("GET", "/api/openapi/v1.json", ("X-Request-Id", "has space"), ("MoneyKit-Version", "latest"));
+        var (http, response) = Request("GET", "/api/openapi/v1.json", ("X-Request-Id", "has space"));
         var context = new WorkerFunctionContext(BridgeRoutes.GetOpenApiDocument, http, scope.ServiceProvider);
 
         await middleware.Invoke(context, _ => RunOpenApiFunction(context, http));
@@ -89,6 +89,28 @@ public sealed class BridgeWorkerMiddlewareTests : IAsyncDisposable
 
         Assert.Matches("^[0-9a-f]{32}$", http.Response.Headers["X-Request-Id"].ToString());
         Assert.Equal(http.TraceIdentifier, http.Response.Headers["X-Request-Id"].ToString());
+        Assert.Equal(ResponseHeadersMiddleware.DefaultVersion, http.Response.Headers["MoneyKit-Version"].ToString());
+    }
+
+    [Fact]
+    public async Task A_version_the_bridge_does_not_serve_is_a_MoneyKit_422_and_the_function_does_not_run()
+    {
+        var (http, response) = Request("GET", "/api/openapi/v1.json", ("MoneyKit-Version", "2099-01-01"));
+        var context = new WorkerFunctionContext(BridgeRoutes.GetOpenApiDocument, http, scope.ServiceProvider);
+        var calls = 0;
+
+        await middleware.Invoke(context, _ =>
+        {
+            calls++;
+            return RunOpenApiFunction(context, http);
+        });
+        var body = await response.CompleteAsync(http);
+
+        Assert.Equal(0, calls);
+        Assert.Equal(422, http.Response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("api_error.request.validation_failed", json.RootElement.GetProperty("error_code").GetString());
+        Assert.Equal(["header", "moneykit-version"], json.RootElement.GetProperty("validation_errors")[0].GetProperty("loc").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(ResponseHeadersMiddleware.DefaultVersion, http.Response.Headers["MoneyKit-Version"].ToString());
     }
 

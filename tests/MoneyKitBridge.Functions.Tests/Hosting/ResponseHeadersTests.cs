@@ -39,12 +39,29 @@ public sealed partial class ResponseHeadersTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public async Task A_sane_incoming_request_id_and_version_are_echoed(string method, string path)
+    public async Task A_sane_incoming_request_id_and_the_served_version_are_echoed(string method, string path)
     {
-        using var response = await SendAsync(method, path, ("X-Request-Id", "app-req:42.a_b"), ("MoneyKit-Version", "2024-01-01"));
+        using var response = await SendAsync(method, path, ("X-Request-Id", "app-req:42.a_b"), ("MoneyKit-Version", "2023-02-18"));
 
+        Assert.DoesNotContain("moneykit-version", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("app-req:42.a_b", Assert.Single(response.Headers.GetValues("X-Request-Id")));
-        Assert.Equal("2024-01-01", Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
+        Assert.Equal("2023-02-18", Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/test/read", "2024-01-01")]
+    [InlineData("GET", "/api/test/read", "2099-01-01")]
+    [InlineData("GET", "/api/test/read", "2023-12-14")] // a MoneyKit version, but the bridge answers in the 2023-02-18 shapes only
+    [InlineData("POST", "/api/auth/token", "2099-01-01")]
+    [InlineData("GET", "/", "latest")]
+    public async Task A_version_the_bridge_does_not_answer_in_is_refused_not_echoed(string method, string path, string version)
+    {
+        using var response = await SendAsync(method, path, ("MoneyKit-Version", version));
+
+        var error = await Api.MoneyKitErrors.AssertAsync(response, System.Net.HttpStatusCode.UnprocessableEntity, "api_error.request.validation_failed");
+        Assert.Equal("2023-02-18", Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
+        Assert.Contains("2023-02-18", error.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["header", "moneykit-version"], error.GetProperty("validation_errors")[0].GetProperty("loc").EnumerateArray().Select(l => l.GetString()));
     }
 
     [Theory]
@@ -64,14 +81,6 @@ public sealed partial class ResponseHeadersTests : IDisposable
         using var response = await SendAsync("GET", "/api/missing", ("X-Request-Id", new string('a', 129)));
 
         Assert.Matches(HexId(), Assert.Single(response.Headers.GetValues("X-Request-Id")));
-    }
-
-    [Fact]
-    public async Task A_version_that_is_not_a_date_falls_back_to_the_default()
-    {
-        using var response = await SendAsync("GET", "/api/missing", ("MoneyKit-Version", "latest"));
-
-        Assert.Equal("2023-02-18", Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
     }
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path, params (string Name, string Value)[] headers)
