@@ -45,7 +45,7 @@ internal sealed record BenchSettings(
             Concurrency: 64,
             Transactions: 10_000,
             WebhookLinks: 64,
-            Warmup: TimeSpan.FromSeconds(3),
+            Warmup: TimeSpan.FromSeconds(8),
             Measure: TimeSpan.FromSeconds(seconds),
             Rounds: 2,
             ColdRepeats: coldRepeats,

@@ -13,6 +13,9 @@ namespace MoneyKitBridge.Core.Queries;
 public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore states)
 {
     private const int MaxCachedLinks = 2_000;
+
+    /// <summary>Rows read by <see cref="WarmUpAsync"/>: one full page, so the mapping loop runs often enough to be compiled for speed.</summary>
+    private const int WarmUpRows = 1_000;
     private static readonly string[] Columns = ["RowKey", .. TransactionRow.QueryColumns];
     private readonly ConcurrentDictionary<string, LinkSnapshot> cache = new(StringComparer.Ordinal);
 
@@ -64,27 +67,54 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
         {
             foreach (var row in page.Values)
             {
-                if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
-                {
-                    var t = TransactionRow.FromEntity(row);
-                    transactions.Add(new StoredTransaction(
-                        t.TransactionId,
-                        t.AccountId,
-                        DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                        t.Datetime,
-                        t.Pending,
-                        t.Json));
-                }
-                else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
-                {
-                    var a = AccountRow.FromEntity(row);
-                    accounts.Add(new StoredAccount(a.AccountId, a.Json));
-                }
+                Map(row, accounts, transactions);
             }
         }
 
         transactions.Sort(LinkSnapshot.CompareNewestFirst);
         accounts.Sort((a, b) => string.CompareOrdinal(a.AccountId, b.AccountId));
         return new LinkSnapshot(state, accounts, transactions);
+    }
+
+    /// <summary>
+    /// Reads and maps one page of stored rows (of any links) the way a snapshot load does, so that a new instance's first query
+    /// does not also pay for preparing that path: ReadyToRun leaves the SDK's generic query and deserialization code
+    /// to the JIT (see StartupWarmUp in the app).
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        var accounts = new List<StoredAccount>();
+        var transactions = new List<StoredTransaction>();
+        await foreach (var page in tables.Links.QueryAsync<TableEntity>(maxPerPage: WarmUpRows, select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
+        {
+            foreach (var row in page.Values)
+            {
+                Map(row, accounts, transactions);
+            }
+
+            break;
+        }
+
+        transactions.Sort(LinkSnapshot.CompareNewestFirst);
+    }
+
+    private static void Map(TableEntity row, List<StoredAccount> accounts, List<StoredTransaction> transactions)
+    {
+        if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+        {
+            var t = TransactionRow.FromEntity(row);
+            transactions.Add(new StoredTransaction(
+                t.TransactionId,
+                t.AccountId,
+                DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                t.Datetime,
+                t.Pending,
+                t.Json));
+        }
+        else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
+        {
+            var a = AccountRow.FromEntity(row);
+            accounts.Add(new StoredAccount(a.AccountId, a.Json));
+        }
     }
 }
