@@ -14,8 +14,6 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
 {
     private const int MaxCachedLinks = 2_000;
 
-    /// <summary>Rows read by <see cref="WarmUpAsync"/>: one full page, so the mapping loop runs often enough to be compiled for speed.</summary>
-    private const int WarmUpRows = 1_000;
     private static readonly string[] Columns = ["RowKey", .. TransactionRow.QueryColumns];
     private readonly ConcurrentDictionary<string, LinkSnapshot> cache = new(StringComparer.Ordinal);
 
@@ -77,7 +75,8 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
     }
 
     /// <summary>
-    /// Reads and maps one page of stored rows (of any links) the way a snapshot load does, so that a new instance's first query
+    /// Reads and maps one stored row (of any link) the way a snapshot load does (one row: a full page of 1,000 measured
+    /// no better and would cost every start a large read), so that a new instance's first query
     /// does not also pay for preparing that path: ReadyToRun leaves the SDK's generic query and deserialization code
     /// to the JIT (see StartupWarmUp in the app).
     /// </summary>
@@ -85,7 +84,7 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
     {
         var accounts = new List<StoredAccount>();
         var transactions = new List<StoredTransaction>();
-        await foreach (var page in tables.Links.QueryAsync<TableEntity>(maxPerPage: WarmUpRows, select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
+        await foreach (var page in tables.Links.QueryAsync<TableEntity>(maxPerPage: 1, select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
         {
             foreach (var row in page.Values)
             {
