@@ -34,9 +34,14 @@ internal static class TransactionEndpoints
             return ErrorResult.QueryValidation("page", "page must be an integer >= 1.");
         }
 
-        if (!legacy && !ListCursor.TryDecode(query["cursor"].FirstOrDefault(), link!.Id, out offset))
+        if (!legacy && query["cursor"].FirstOrDefault() is { Length: > 0 } listCursor)
         {
-            return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
+            if (!LinkCursor.TryDecode(listCursor, LinkCursor.List, link!.Id, out var position) || position > int.MaxValue)
+            {
+                return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
+            }
+
+            offset = (int)position;
         }
 
         var maxSize = legacy ? 100 : 500;
@@ -79,7 +84,7 @@ internal static class TransactionEndpoints
             var accounts = link.Accounts.Where(a => accountIds.Count == 0 || accountIds.Contains(a.Id)).Select(a => a.ToWire()).ToList();
             if (!legacy)
             {
-                var next = skip + pageItems.Count < matching.Count ? ListCursor.Encode(link.Id, skip + pageItems.Count) : null;
+                var next = skip + pageItems.Count < matching.Count ? LinkCursor.Encode(LinkCursor.List, link.Id, skip + pageItems.Count) : null;
                 return TypedResults.Json(
                     new TransactionsCursorResponse(pageItems, accounts, link.ToWire(), new PageCursorWire(next)),
                     SandboxJsonContext.Default.TransactionsCursorResponse);
@@ -107,7 +112,7 @@ internal static class TransactionEndpoints
 
         long after = 0;
         var cursor = query["cursor"].FirstOrDefault();
-        if (!string.IsNullOrEmpty(cursor) && !SyncCursor.TryDecode(cursor, link!.Id, out after))
+        if (!string.IsNullOrEmpty(cursor) && !LinkCursor.TryDecode(cursor, LinkCursor.Sync, link!.Id, out after))
         {
             return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
         }
@@ -129,7 +134,7 @@ internal static class TransactionEndpoints
                 new SyncResponse(
                     new SyncTransactionsWire([.. batch.Created.Select(t => t.ToWire())], [.. batch.Updated.Select(t => t.ToWire())], batch.Removed),
                     [.. link.Accounts.Select(a => a.ToWire())],
-                    new CursorWire(SyncCursor.Encode(link.Id, batch.Next)),
+                    new CursorWire(LinkCursor.Encode(LinkCursor.Sync, link.Id, batch.Next)),
                     batch.HasMore,
                     link.ToWire()),
                 SandboxJsonContext.Default.SyncResponse);

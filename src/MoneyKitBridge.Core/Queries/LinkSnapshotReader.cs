@@ -93,8 +93,6 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
 
             break;
         }
-
-        transactions.Sort(LinkSnapshot.CompareNewestFirst);
     }
 
     private static void Map(TableEntity row, List<StoredAccount> accounts, List<StoredTransaction> transactions)

@@ -46,17 +46,6 @@ public sealed class BridgeAccessTokens(ISecretProvider secrets, IOptions<BridgeA
     }
 
     /// <summary>
-    /// Issues and verifies a throwaway token (kept nowhere), so that the first caller's request does not also pay for
-    /// preparing the token handler's code (ReadyToRun leaves much of it to the JIT).
-    /// </summary>
-    public async Task WarmUpAsync(CancellationToken cancellationToken)
-    {
-        var token = await IssueAsync("warm-up", [], cancellationToken);
-        var keyValue = await secrets.GetRequiredSecretAsync(SigningKeySecret, cancellationToken);
-        _ = await VerifyAsync(token.AccessToken, keyValue);
-    }
-
-    /// <summary>
     /// Checks signature, issuer and audience, then the lifetime against <see cref="TimeProvider"/> without clock skew
     /// (the bridge is the only issuer, so its clock is the only one involved).
     /// </summary>
