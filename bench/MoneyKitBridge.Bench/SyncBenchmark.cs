@@ -17,7 +17,7 @@ public sealed class SyncBenchmark(string connectionString, TextWriter output, bo
 {
     public const int Transactions = 10_000;
     public const int PageSize = 500;
-    public const int Repetitions = 3;
+    public const int Repetitions = 5;
     public const int PatchedTransactions = 5;
     public const double Target = 0.9;
 
