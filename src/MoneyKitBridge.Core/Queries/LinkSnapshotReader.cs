@@ -57,21 +57,25 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
     private async Task<LinkSnapshot> LoadAsync(LinkState state, CancellationToken cancellationToken)
     {
         var partition = LinkRows.Partition(state.LinkId);
+        // The link's accounts and transactions only (not its events or sync history), the transactions as a few key
+        // ranges read at once; the service has no secondary index, so no other query shape reads less.
+        var accounts = ReadAccountsAsync(partition, cancellationToken);
+        var transactions = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, ToStoredTransaction, cancellationToken);
+        transactions.Sort(LinkSnapshot.CompareNewestFirst);
+        return new LinkSnapshot(state, await accounts, transactions);
+    }
+
+    private async Task<List<StoredAccount>> ReadAccountsAsync(string partition, CancellationToken cancellationToken)
+    {
         var accounts = new List<StoredAccount>();
-        var transactions = new List<StoredTransaction>();
-        // One scan of the partition (the service has no secondary index: a second range query would scan again),
-        // each next page already requested while this one is mapped.
-        await foreach (var page in tables.Links.QueryAsync<TableEntity>(TableKeys.PartitionFilter(partition), select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.AccountPrefix), select: Columns, cancellationToken: cancellationToken))
         {
-            foreach (var row in page.Values)
-            {
-                Map(row, accounts, transactions);
-            }
+            var a = AccountRow.FromEntity(row);
+            accounts.Add(new StoredAccount(a.AccountId, a.Json));
         }
 
-        transactions.Sort(LinkSnapshot.CompareNewestFirst);
         accounts.Sort((a, b) => string.CompareOrdinal(a.AccountId, b.AccountId));
-        return new LinkSnapshot(state, accounts, transactions);
+        return accounts;
     }
 
     /// <summary>
@@ -82,36 +86,26 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
     /// </summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken = default)
     {
-        var accounts = new List<StoredAccount>();
-        var transactions = new List<StoredTransaction>();
-        await foreach (var page in tables.Links.QueryAsync<TableEntity>(maxPerPage: 1, select: Columns, cancellationToken: cancellationToken).PagesWithReadAheadAsync(cancellationToken))
+        await foreach (var page in tables.Links.QueryAsync<TableEntity>(maxPerPage: 1, select: Columns, cancellationToken: cancellationToken).AsPages().WithCancellation(cancellationToken))
         {
-            foreach (var row in page.Values)
+            if (page.Values is [var row, ..] && row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
             {
-                Map(row, accounts, transactions);
+                GC.KeepAlive(ToStoredTransaction(row));
             }
 
             break;
         }
     }
 
-    private static void Map(TableEntity row, List<StoredAccount> accounts, List<StoredTransaction> transactions)
+    private static StoredTransaction ToStoredTransaction(TableEntity row)
     {
-        if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
-        {
-            var t = TransactionRow.FromEntity(row);
-            transactions.Add(new StoredTransaction(
-                t.TransactionId,
-                t.AccountId,
-                DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                t.Datetime,
-                t.Pending,
-                t.Json));
-        }
-        else if (row.RowKey.StartsWith(LinkRows.AccountPrefix, StringComparison.Ordinal))
-        {
-            var a = AccountRow.FromEntity(row);
-            accounts.Add(new StoredAccount(a.AccountId, a.Json));
-        }
+        var t = TransactionRow.FromEntity(row);
+        return new StoredTransaction(
+            t.TransactionId,
+            t.AccountId,
+            DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            t.Datetime,
+            t.Pending,
+            t.Json);
     }
 }

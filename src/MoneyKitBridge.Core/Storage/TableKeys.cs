@@ -113,13 +113,23 @@ public static class TableKeys
     public static string PartitionFilter(string partition) => TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
 
     /// <summary>Filter of the rows whose <c>RowKey</c> starts with <paramref name="prefix"/> (a key range).</summary>
-    public static string RowKeyPrefixFilter(string prefix)
+    public static string RowKeyPrefixFilter(string prefix) =>
+        TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {PrefixUpperBound(prefix)}");
+
+    /// <summary>The first key after every key that starts with <paramref name="prefix"/> (its last character moved up by one).</summary>
+    public static string PrefixUpperBound(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         var upper = new StringBuilder(prefix);
         upper[^1] = (char)(upper[^1] + 1);
-        return TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {upper.ToString()}");
+        return upper.ToString();
     }
+
+    /// <summary>Filter of the rows of one partition with <paramref name="lower"/> &lt;(=) <c>RowKey</c> &lt; <paramref name="upperExclusive"/>.</summary>
+    public static string RangeFilter(string partition, string lower, bool lowerInclusive, string upperExclusive) =>
+        PartitionFilter(partition) + " and " + (lowerInclusive
+            ? TableClient.CreateQueryFilter($"RowKey ge {lower} and RowKey lt {upperExclusive}")
+            : TableClient.CreateQueryFilter($"RowKey gt {lower} and RowKey lt {upperExclusive}"));
 
     /// <summary>Filter of the rows of one partition whose row key starts with <paramref name="prefix"/>.</summary>
     public static string KindFilter(string partition, string prefix) => PartitionFilter(partition) + " and " + RowKeyPrefixFilter(prefix);
