@@ -37,7 +37,7 @@ internal sealed record BenchSettings(
         }
 
         var seconds = Value(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 10;
-        var webhooks = Value(args, "--webhooks") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 2000;
+        var webhooks = Value(args, "--webhooks") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 4000;
         var coldRepeats = Value(args, "--cold-repeats") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 5;
         return new BenchSettings(
             storage,
@@ -49,7 +49,7 @@ internal sealed record BenchSettings(
             Measure: TimeSpan.FromSeconds(seconds),
             Rounds: 2,
             ColdRepeats: coldRepeats,
-            WebhookWarmup: 500,
+            WebhookWarmup: 1000,
             WebhookCount: webhooks,
             ColdOnly: args.Contains("--cold-only"));
     }

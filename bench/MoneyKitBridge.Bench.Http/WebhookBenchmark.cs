@@ -73,6 +73,8 @@ internal static class WebhookBenchmark
                 throw new InvalidOperationException($"Webhook warm-up failed: bridge {warmBridge.Errors} errors, baseline {warmBaseline.Errors} errors of {warm}.");
             }
 
+            await Task.Delay(TimeSpan.FromSeconds(3));
+
             var half = settings.WebhookCount / 2;
             for (var round = 0; round < 2; round++)
             {
