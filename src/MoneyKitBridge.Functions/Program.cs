@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
+using MoneyKitBridge.Functions.Institutions;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.Functions.OpenApi;
@@ -32,6 +33,7 @@ try
     app.MapAuthEndpoints();
     app.MapLinkEndpoints();
     app.MapTransactionEndpoints();
+    app.MapInstitutionEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();

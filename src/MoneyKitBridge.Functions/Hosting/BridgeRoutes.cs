@@ -45,6 +45,10 @@ public static class BridgeRoutes
     public const string ExchangeLinkSessionTokenRoute = "link-session/exchange-token";
     public const string MoneyKitWebhook = nameof(MoneyKitWebhook);
     public const string MoneyKitWebhookRoute = "webhooks/moneykit";
+    public const string GetInstitutions = nameof(GetInstitutions);
+    public const string GetInstitutionsRoute = "institutions";
+    public const string GetInstitution = nameof(GetInstitution);
+    public const string GetInstitutionRoute = "institutions/{institution_id}";
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string GetOpenApiDocumentRoute = "openapi/{documentName}.json";
 
@@ -74,6 +78,10 @@ public static class BridgeRoutes
             "Start MoneyKit Connect for a customer user.", CallsMoneyKit: true),
         new(ExchangeLinkSessionToken, Post, ExchangeLinkSessionTokenRoute, BridgeScopes.LinksWrite, "Link sessions",
             "Exchange Connect's token for a link; stores and syncs it.", CallsMoneyKit: true),
+        new(GetInstitutions, Get, GetInstitutionsRoute, BridgeScopes.LinksRead, "Institutions",
+            "MoneyKit's institutions (name, featured, cursor, limit), from the bridge's shared copy of MoneyKit's list.", CallsMoneyKit: true),
+        new(GetInstitution, Get, GetInstitutionRoute, BridgeScopes.LinksRead, "Institutions",
+            "One institution from the bridge's shared copy of MoneyKit's list.", CallsMoneyKit: true),
         new(MoneyKitWebhook, Post, MoneyKitWebhookRoute, Scope: null, "Webhooks", "MoneyKit webhooks (signed with ES256)."),
         new(GetOpenApiDocument, Get, GetOpenApiDocumentRoute, Scope: null, "OpenAPI", "This OpenAPI document, written from the route table."),
     ];

@@ -76,4 +76,30 @@ public sealed class BridgeContractTests(ApiFixture fixture)
         using var badPage = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{linkId}/transactions?page=0", reader);
         await AssertShapeAsync(badPage, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"));
     }
+
+    [Fact]
+    public async Task Institutions_answer_in_the_published_2023_02_18_models()
+    {
+        var reader = await fixture.ReaderTokenAsync();
+        var list = await GetAsync("/api/institutions", reader, MoneyKitModels.Institutions);
+        Assert.Equal(3, list["institutions"]!.AsArray().Count);
+        var paged = await GetAsync("/api/institutions?limit=2", reader, MoneyKitModels.Institutions);
+        var next = paged["cursors"]!["next"]!.GetValue<string>();
+        var rest = await GetAsync($"/api/institutions?limit=2&cursor={Uri.EscapeDataString(next)}", reader, MoneyKitModels.Institutions);
+        Assert.Single(rest["institutions"]!.AsArray());
+        Assert.Null(rest["cursors"]!["next"]);
+        var one = await GetAsync("/api/institutions/oauth_bank", reader, MoneyKitModels.Institution);
+        Assert.Equal("oauth_bank", one["institution_id"]!.GetValue<string>());
+
+        using (var missing = await fixture.SendAsync(HttpMethod.Get, "/api/institutions/no_such_bank", reader))
+        {
+            await AssertShapeAsync(missing, HttpStatusCode.NotFound, MoneyKitModels.Error("institution_error.not_found"));
+        }
+
+        foreach (var bad in new[] { "limit=0", "limit=101", "limit=x", "featured=maybe", "cursor=not-a-cursor", "limit=1&limit=2" })
+        {
+            using var response = await fixture.SendAsync(HttpMethod.Get, "/api/institutions?" + bad, reader);
+            await AssertShapeAsync(response, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"));
+        }
+    }
 }
