@@ -3,6 +3,7 @@ using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
 using MoneyKitBridge.Functions.Institutions;
+using MoneyKitBridge.Functions.LinkProducts;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.Functions.OpenApi;
@@ -34,6 +35,7 @@ try
     app.MapLinkEndpoints();
     app.MapTransactionEndpoints();
     app.MapInstitutionEndpoints();
+    app.MapLinkProductEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();

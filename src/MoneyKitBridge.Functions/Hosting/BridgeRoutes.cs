@@ -29,6 +29,10 @@ public static class BridgeRoutes
     public const string GetLinkRoute = "links/{link_id}";
     public const string GetLinkAccounts = nameof(GetLinkAccounts);
     public const string GetLinkAccountsRoute = "links/{link_id}/accounts";
+    public const string GetLinkAccountNumbers = nameof(GetLinkAccountNumbers);
+    public const string GetLinkAccountNumbersRoute = "links/{link_id}/accounts/numbers";
+    public const string GetLinkIdentity = nameof(GetLinkIdentity);
+    public const string GetLinkIdentityRoute = "links/{link_id}/identity";
     public const string GetLinkTransactions = nameof(GetLinkTransactions);
     public const string GetLinkTransactionsRoute = "links/{link_id}/transactions";
     public const string RefreshLinkProducts = nameof(RefreshLinkProducts);
@@ -65,6 +69,10 @@ public static class BridgeRoutes
             "Exchange client credentials (form, JSON or HTTP Basic) for a short-lived bearer token."),
         new(GetLink, Get, GetLinkRoute, BridgeScopes.LinksRead, "Links", "The link as last seen from MoneyKit.", ChecksLinkId: true),
         new(GetLinkAccounts, Get, GetLinkAccountsRoute, BridgeScopes.LinksRead, "Links", "The link's accounts from the snapshot.", ChecksLinkId: true),
+        new(GetLinkAccountNumbers, Get, GetLinkAccountNumbersRoute, BridgeScopes.LinksSensitive, "Links",
+            "The link's account numbers from the snapshot (MoneyKit 2023-02-18: numbers on each account); scope links:sensitive.", ChecksLinkId: true),
+        new(GetLinkIdentity, Get, GetLinkIdentityRoute, BridgeScopes.LinksSensitive, "Links",
+            "The link's account owners from the snapshot (MoneyKit IdentityResponse); scope links:sensitive.", ChecksLinkId: true),
         new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
             "Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract)."),
         new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, "Links",
