@@ -10,6 +10,7 @@ using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.Functions.Transactions;
+using MoneyKitBridge.Functions.Users;
 using MoneyKitBridge.Functions.Webhooks;
 
 try
@@ -36,6 +37,7 @@ try
     app.MapTransactionEndpoints();
     app.MapInstitutionEndpoints();
     app.MapLinkProductEndpoints();
+    app.MapUserAccountEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();

@@ -41,6 +41,8 @@ public static class BridgeRoutes
     public const string DeleteLinkRoute = "links/{link_id}";
     public const string GetUserLinks = nameof(GetUserLinks);
     public const string GetUserLinksRoute = "users/{user_id}/links";
+    public const string GetUserAccounts = nameof(GetUserAccounts);
+    public const string GetUserAccountsRoute = "users/{user_id}/accounts";
     public const string GetUserTransactions = nameof(GetUserTransactions);
     public const string GetUserTransactionsRoute = "users/{user_id}/transactions";
     public const string CreateLinkSession = nameof(CreateLinkSession);
@@ -80,6 +82,8 @@ public static class BridgeRoutes
         new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, "Links",
             "Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.", ChecksLinkId: true, CallsMoneyKit: true),
         new(GetUserLinks, Get, GetUserLinksRoute, BridgeScopes.LinksRead, "Users", "The customer user's links."),
+        new(GetUserAccounts, Get, GetUserAccountsRoute, BridgeScopes.LinksRead, "Users",
+            "The customer user's accounts by link (account_ids, institution_ids), from the snapshot."),
         new(GetUserTransactions, Get, GetUserTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
             "Transactions across a customer user's links, newest first, paged."),
         new(CreateLinkSession, Post, CreateLinkSessionRoute, BridgeScopes.LinksWrite, "Link sessions",
