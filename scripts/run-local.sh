@@ -153,7 +153,7 @@ say "Starting the bridge on $bridge_url ..."
     MoneyKit__BaseUrl="$sandbox_url/" \
     MoneyKit__ClientId="$moneykit_client_id" MoneyKit__ClientSecret="$moneykit_client_secret" \
     Auth__SigningKey="$signing_key" \
-    Auth__Clients="[{\"client_id\":\"$demo_client_id\",\"client_secret\":\"$demo_client_secret\",\"scopes\":[\"links:read\",\"links:write\"]}]" \
+    Auth__Clients="[{\"client_id\":\"$demo_client_id\",\"client_secret\":\"$demo_client_secret\",\"scopes\":[\"links:read\",\"links:write\",\"links:sensitive\"]}]" \
     Webhooks__PublicUrl="$bridge_url/api/webhooks/moneykit" \
     Standalone__RunTimer=true
   exec dotnet "$bridge_dll" --urls "$bridge_url"

@@ -2,12 +2,15 @@ using Microsoft.Extensions.Hosting;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Hosting;
+using MoneyKitBridge.Functions.Institutions;
+using MoneyKitBridge.Functions.LinkProducts;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.Functions.Transactions;
+using MoneyKitBridge.Functions.Users;
 using MoneyKitBridge.Functions.Webhooks;
 
 try
@@ -32,6 +35,9 @@ try
     app.MapAuthEndpoints();
     app.MapLinkEndpoints();
     app.MapTransactionEndpoints();
+    app.MapInstitutionEndpoints();
+    app.MapLinkProductEndpoints();
+    app.MapUserAccountEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();

@@ -91,7 +91,7 @@ public sealed partial class MoneyKitClient
         using var timeout = new CancellationTokenSource(requestTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var request = new HttpRequestMessage(call.Method, new Uri(baseUrl, call.Path + call.Query));
-        request.Headers.Add("MoneyKit-Version", version);
+        request.Headers.Add("MoneyKit-Version", call.Version ?? version);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         switch (call.Auth)
         {
@@ -280,4 +280,5 @@ internal sealed record MoneyKitCall(
     string Query = "",
     MoneyKitCallAuth Auth = MoneyKitCallAuth.Bearer,
     string? ClientId = null,
-    IReadOnlyDictionary<string, string>? Form = null);
+    IReadOnlyDictionary<string, string>? Form = null,
+    string? Version = null);

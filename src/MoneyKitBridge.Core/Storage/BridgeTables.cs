@@ -8,7 +8,8 @@ namespace MoneyKitBridge.Core.Storage;
 /// <c>linkstates</c> (one small partition per link holding its state row, its webhook event rows and product refresh
 /// rows, so the point read every query and webhook makes never shares a partition with thousands of transactions, and
 /// a webhook's event row and effect commit in one transaction), <c>userlinks</c> (links by customer user) and
-/// <c>linkindex</c> (one small row per link for the refresh planner).
+/// <c>linkindex</c> (one small row per link for the refresh planner) and <c>institutions</c> (the shared copy of
+/// MoneyKit's institution list, see <see cref="InstitutionKeys"/>).
 /// </summary>
 public sealed class BridgeTables
 {
@@ -21,6 +22,7 @@ public sealed class BridgeTables
         States = service.GetTableClient(prefix + "linkstates");
         UserLinks = service.GetTableClient(prefix + "userlinks");
         LinkIndex = service.GetTableClient(prefix + "linkindex");
+        Institutions = service.GetTableClient(prefix + "institutions");
     }
 
     /// <summary>Tables of a storage account reached with a connection string (Azurite, account key).</summary>
@@ -54,12 +56,15 @@ public sealed class BridgeTables
 
     public TableClient LinkIndex { get; }
 
+    public TableClient Institutions { get; }
+
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await States.CreateIfNotExistsAsync(cancellationToken);
         await UserLinks.CreateIfNotExistsAsync(cancellationToken);
         await LinkIndex.CreateIfNotExistsAsync(cancellationToken);
+        await Institutions.CreateIfNotExistsAsync(cancellationToken);
     }
 
     public async Task DeleteAllAsync(CancellationToken cancellationToken = default)
@@ -68,5 +73,6 @@ public sealed class BridgeTables
         await States.DeleteAsync(cancellationToken);
         await UserLinks.DeleteAsync(cancellationToken);
         await LinkIndex.DeleteAsync(cancellationToken);
+        await Institutions.DeleteAsync(cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.MoneyKit;
 using Azure.Data.Tables;
@@ -21,6 +22,7 @@ public sealed class LinkSyncEngine
     private readonly SyncOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<LinkSyncEngine> logger;
+    private readonly ProductDataFetcher products;
 
     public LinkSyncEngine(BridgeTables tables, LinkStateStore states, MoneyKitClient moneyKit, IOptions<SyncOptions> options, TimeProvider time, ILogger<LinkSyncEngine> logger)
     {
@@ -31,6 +33,7 @@ public sealed class LinkSyncEngine
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
+        products = new ProductDataFetcher(tables, moneyKit, time, logger);
     }
 
     /// <summary>Test seam: called at every durable step; throwing from it acts out a crash at that point.</summary>
@@ -252,6 +255,9 @@ public sealed class LinkSyncEngine
             {
                 accountsSeen = await RefreshAccountsAsync(state, partition, cancellationToken);
             }
+
+            // Account numbers and identity: fetched here when granted and refreshed at MoneyKit (or never stored), never per read.
+            await products.FetchDueAsync(state, cancellationToken);
 
             if (state.TransactionsRefreshedAt is { } refreshed && (state.PendingRefreshedAt is null || refreshed > state.PendingRefreshedAt))
             {

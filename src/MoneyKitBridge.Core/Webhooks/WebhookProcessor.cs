@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Links;
+using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 
@@ -13,7 +14,8 @@ namespace MoneyKitBridge.Core.Webhooks;
 /// This class dispatches by event type:
 /// <list type="bullet">
 /// <item><c>link.state_changed</c> → the link's lane (<see cref="StateChangeLanes"/>);</item>
-/// <item><c>link.product_refresh</c> → the product's row (<see cref="ProductRefreshRows"/>);</item>
+/// <item><c>link.product_refresh</c> → the product's row (<see cref="ProductRefreshRows"/>), and when account numbers
+/// or identity completed a refresh, a coalesced background sync that fetches them;</item>
 /// <item><c>transactions.updates_available</c> → the event row, then a coalesced background sync
 /// (<see cref="BackgroundSyncScheduler"/>);</item>
 /// <item>anything else → the event row only.</item>
@@ -58,7 +60,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
         try
         {
             var outcome = await CommitAsync(delivery, time.GetUtcNow(), cancellationToken);
-            var work = outcome == WebhookOutcome.Applied && webhookEvent.WebhookEvent == MoneyKitWebhookEvent.TransactionsUpdatesAvailable
+            var work = outcome == WebhookOutcome.Applied && (webhookEvent.WebhookEvent == MoneyKitWebhookEvent.TransactionsUpdatesAvailable || RefreshedSensitiveProduct(webhookEvent))
                 ? syncs.Start(webhookEvent.LinkId, SyncTrigger.Webhook)
                 : Task.CompletedTask;
             WebhookProcessingLog.Outcome(logger, delivery, outcome);
@@ -79,6 +81,10 @@ public sealed class WebhookProcessor : IAsyncDisposable
             stripe?.Release();
         }
     }
+
+    /// <summary>A completed refresh of account numbers or identity: the sync fetches the product's new data.</summary>
+    private static bool RefreshedSensitiveProduct(MoneyKitWebhookEvent e) =>
+        e.WebhookEvent == MoneyKitWebhookEvent.LinkProductRefresh && e.State == "completed" && SensitiveProducts.IsSensitive(e.Product);
 
     /// <summary>Completes when every state change queued and every background sync started so far has finished (tests, shutdown).</summary>
     public async Task WhenIdleAsync()

@@ -9,6 +9,12 @@ public static class BridgeScopes
     /// <summary>Change links: link sessions, token exchange, refresh, delete.</summary>
     public const string LinksWrite = "links:write";
 
+    /// <summary>
+    /// Read the most sensitive data the bridge holds: account numbers and identity. Not implied by
+    /// <see cref="LinksRead"/>; a client is given it explicitly in <c>Auth:Clients</c>.
+    /// </summary>
+    public const string LinksSensitive = "links:sensitive";
+
     /// <summary>Every scope the bridge knows.</summary>
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite };
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite, LinksSensitive };
 }

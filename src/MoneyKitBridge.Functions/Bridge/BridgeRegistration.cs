@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Institutions;
 using MoneyKitBridge.Core.Links;
+using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Core.Storage;
@@ -25,6 +27,7 @@ public static class BridgeRegistration
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BridgeLinkOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InstitutionCacheOptions>().BindConfiguration(InstitutionCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LinkStateOptions>().BindConfiguration(LinkStateOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddBridgeStorage();
@@ -49,6 +52,8 @@ public static class BridgeRegistration
         services.AddSingleton<LinkStateStore>();
         services.AddSingleton<LinkSyncEngine>();
         services.AddSingleton<LinkSnapshotReader>();
+        services.AddSingleton<InstitutionCatalog>();
+        services.AddSingleton<ProductDataReader>();
         services.AddHostedService<Hosting.StartupWarmUp>();
         services.AddSingleton<LinkLifecycle>();
         services.AddSingleton<RefreshStaleLinksJob>();

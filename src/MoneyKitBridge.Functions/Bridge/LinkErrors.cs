@@ -41,7 +41,7 @@ public static class LinkErrors
 
         if (state.Link?.Products is { } products && !Grants(products, product))
         {
-            var name = char.ToUpperInvariant(product[0]) + product[1..];
+            var name = char.ToUpperInvariant(product[0]) + product[1..].Replace('_', ' ');
             return ApiErrorResults.Create(StatusCodes.Status403Forbidden, "link_error.forbidden_action", $"{name} access not permitted");
         }
 
@@ -59,6 +59,8 @@ public static class LinkErrors
     {
         "transactions" => products.Transactions is not null,
         "accounts" => products.Accounts is not null,
+        "account_numbers" => products.AccountNumbers is not null,
+        "identity" => products.Identity is not null,
         _ => true,
     };
 }

@@ -29,6 +29,10 @@ public static class BridgeRoutes
     public const string GetLinkRoute = "links/{link_id}";
     public const string GetLinkAccounts = nameof(GetLinkAccounts);
     public const string GetLinkAccountsRoute = "links/{link_id}/accounts";
+    public const string GetLinkAccountNumbers = nameof(GetLinkAccountNumbers);
+    public const string GetLinkAccountNumbersRoute = "links/{link_id}/accounts/numbers";
+    public const string GetLinkIdentity = nameof(GetLinkIdentity);
+    public const string GetLinkIdentityRoute = "links/{link_id}/identity";
     public const string GetLinkTransactions = nameof(GetLinkTransactions);
     public const string GetLinkTransactionsRoute = "links/{link_id}/transactions";
     public const string RefreshLinkProducts = nameof(RefreshLinkProducts);
@@ -37,6 +41,8 @@ public static class BridgeRoutes
     public const string DeleteLinkRoute = "links/{link_id}";
     public const string GetUserLinks = nameof(GetUserLinks);
     public const string GetUserLinksRoute = "users/{user_id}/links";
+    public const string GetUserAccounts = nameof(GetUserAccounts);
+    public const string GetUserAccountsRoute = "users/{user_id}/accounts";
     public const string GetUserTransactions = nameof(GetUserTransactions);
     public const string GetUserTransactionsRoute = "users/{user_id}/transactions";
     public const string CreateLinkSession = nameof(CreateLinkSession);
@@ -45,6 +51,10 @@ public static class BridgeRoutes
     public const string ExchangeLinkSessionTokenRoute = "link-session/exchange-token";
     public const string MoneyKitWebhook = nameof(MoneyKitWebhook);
     public const string MoneyKitWebhookRoute = "webhooks/moneykit";
+    public const string GetInstitutions = nameof(GetInstitutions);
+    public const string GetInstitutionsRoute = "institutions";
+    public const string GetInstitution = nameof(GetInstitution);
+    public const string GetInstitutionRoute = "institutions/{institution_id}";
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string GetOpenApiDocumentRoute = "openapi/{documentName}.json";
 
@@ -61,6 +71,10 @@ public static class BridgeRoutes
             "Exchange client credentials (form, JSON or HTTP Basic) for a short-lived bearer token."),
         new(GetLink, Get, GetLinkRoute, BridgeScopes.LinksRead, "Links", "The link as last seen from MoneyKit.", ChecksLinkId: true),
         new(GetLinkAccounts, Get, GetLinkAccountsRoute, BridgeScopes.LinksRead, "Links", "The link's accounts from the snapshot.", ChecksLinkId: true),
+        new(GetLinkAccountNumbers, Get, GetLinkAccountNumbersRoute, BridgeScopes.LinksSensitive, "Links",
+            "The link's account numbers from the snapshot (MoneyKit 2023-02-18: numbers on each account); scope links:sensitive.", ChecksLinkId: true),
+        new(GetLinkIdentity, Get, GetLinkIdentityRoute, BridgeScopes.LinksSensitive, "Links",
+            "The link's account owners from the snapshot (MoneyKit IdentityResponse); scope links:sensitive.", ChecksLinkId: true),
         new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
             "Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract)."),
         new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, "Links",
@@ -68,12 +82,18 @@ public static class BridgeRoutes
         new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, "Links",
             "Disconnect: delete at MoneyKit, purge stored data, keep a tombstone.", ChecksLinkId: true, CallsMoneyKit: true),
         new(GetUserLinks, Get, GetUserLinksRoute, BridgeScopes.LinksRead, "Users", "The customer user's links."),
+        new(GetUserAccounts, Get, GetUserAccountsRoute, BridgeScopes.LinksRead, "Users",
+            "The customer user's accounts by link (account_ids, institution_ids), from the snapshot."),
         new(GetUserTransactions, Get, GetUserTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
             "Transactions across a customer user's links, newest first, paged."),
         new(CreateLinkSession, Post, CreateLinkSessionRoute, BridgeScopes.LinksWrite, "Link sessions",
             "Start MoneyKit Connect for a customer user.", CallsMoneyKit: true),
         new(ExchangeLinkSessionToken, Post, ExchangeLinkSessionTokenRoute, BridgeScopes.LinksWrite, "Link sessions",
             "Exchange Connect's token for a link; stores and syncs it.", CallsMoneyKit: true),
+        new(GetInstitutions, Get, GetInstitutionsRoute, BridgeScopes.LinksRead, "Institutions",
+            "MoneyKit's institutions (name, featured, cursor, limit), from the bridge's shared copy of MoneyKit's list.", CallsMoneyKit: true),
+        new(GetInstitution, Get, GetInstitutionRoute, BridgeScopes.LinksRead, "Institutions",
+            "One institution from the bridge's shared copy of MoneyKit's list.", CallsMoneyKit: true),
         new(MoneyKitWebhook, Post, MoneyKitWebhookRoute, Scope: null, "Webhooks", "MoneyKit webhooks (signed with ES256)."),
         new(GetOpenApiDocument, Get, GetOpenApiDocumentRoute, Scope: null, "OpenAPI", "This OpenAPI document, written from the route table."),
     ];

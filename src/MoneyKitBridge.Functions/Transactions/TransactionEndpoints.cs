@@ -60,19 +60,34 @@ public static class TransactionEndpoints
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
+    /// <summary>
+    /// MoneyKit's <c>GetUserTransactionsResponse</c>: <c>total</c>, <c>page</c>, <c>size</c>, <c>transactions</c> and
+    /// <c>accounts</c> keyed by account id (<c>BasicAccountDetails</c>: name, last_synced_at, institution_id, link_id);
+    /// also the user's <c>links</c>. Filters: the seed's, and MoneyKit's <c>account_id</c> and <c>institution_id</c>.
+    /// </summary>
     internal static async Task<IResult> GetUserTransactionsAsync(string user_id, HttpContext context, LinkSnapshotReader reader, LinkLifecycle lifecycle, TimeProvider time)
     {
-        var (query, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var (parsed, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (error is not null)
         {
             return error;
         }
 
+        var errors = new List<Errors.ValidationError>();
+        var accountIds = QueryIdList.Read(context.Request.Query, "account_id", errors);
+        var institutionIds = QueryIdList.Read(context.Request.Query, "institution_id", errors);
+        if (errors.Count > 0)
+        {
+            return Errors.ApiErrorResults.Validation(errors);
+        }
+
+        var query = accountIds is null ? parsed! : parsed! with { AccountIds = parsed!.AccountIds is null ? accountIds : parsed.AccountIds.Union(accountIds, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };
         var snapshots = new List<LinkSnapshot>();
         foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
         {
             var state = await reader.GetStateAsync(linkId, context.RequestAborted);
-            if (LinkErrors.CheckReadable(state, "transactions") is null)
+            if (LinkErrors.CheckReadable(state, "transactions") is null
+                && (institutionIds is null || institutionIds.Contains(state!.Link?.InstitutionId ?? string.Empty)))
             {
                 snapshots.Add(await reader.GetAsync(state!, context.RequestAborted));
             }
@@ -80,14 +95,48 @@ public static class TransactionEndpoints
 
         var merged = snapshots.SelectMany(s => s.Transactions).ToList();
         merged.Sort(LinkSnapshot.CompareNewestFirst);
-        var page = query!.Apply(merged);
+        var page = query.Apply(merged);
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
-            WritePage(writer, page, snapshots.SelectMany(s => s.Accounts).Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)).Select(a => a.Json));
+            writer.WriteNumber("total", page.Total);
+            writer.WriteNumber("page", page.Page);
+            writer.WriteNumber("size", page.Transactions.Count);
+            RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
+            writer.WriteStartObject("accounts");
+            foreach (var snapshot in snapshots)
+            {
+                foreach (var account in snapshot.Accounts.Where(a => query.AccountIds is null || query.AccountIds.Contains(a.AccountId)))
+                {
+                    WriteBasicAccount(writer, account, snapshot.State);
+                }
+            }
+
+            writer.WriteEndObject();
             RawJsonResult.WriteRawArray(writer, "links", snapshots.Select(s => CurrentLink.Json(s.State) ?? "null"));
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>MoneyKit's <c>BasicAccountDetails</c> of one account, under its account id.</summary>
+    private static void WriteBasicAccount(Utf8JsonWriter writer, StoredAccount account, Core.Storage.LinkState state)
+    {
+        using var json = JsonDocument.Parse(account.Json);
+        writer.WriteStartObject(account.AccountId);
+        writer.WriteString("name", json.RootElement.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : string.Empty);
+        var synced = state.LastSyncAt ?? state.Link?.LastSyncedAt;
+        if (synced is { } at)
+        {
+            writer.WriteString("last_synced_at", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNull("last_synced_at");
+        }
+
+        writer.WriteString("institution_id", state.Link?.InstitutionId ?? string.Empty);
+        writer.WriteString("link_id", state.LinkId);
+        writer.WriteEndObject();
     }
 
     /// <summary>The seed's page fields: <c>total</c>, <c>page</c>, <c>size</c> (items in this page), <c>transactions</c>, <c>accounts</c>.</summary>

@@ -22,6 +22,8 @@ namespace MoneyKitBridge.MoneyKit;
 [JsonSerializable(typeof(MoneyKitLinkSession))]
 [JsonSerializable(typeof(CreateLinkSessionRequest))]
 [JsonSerializable(typeof(MoneyKitExchangeTokenResponse))]
+[JsonSerializable(typeof(MoneyKitInstitutionsPage))]
+[JsonSerializable(typeof(MoneyKitProductResponse))]
 public sealed partial class MoneyKitJsonContext : JsonSerializerContext;
 
 /// <summary>Source-generated JSON metadata for the client's internal request and answer shapes.</summary>

@@ -73,6 +73,9 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
 
     public Task<string> AdminTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.AdminId, BridgeAppFactory.AdminSecret);
 
+    /// <summary>A token with every scope, <c>links:sensitive</c> included.</summary>
+    public Task<string> SdkTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.SdkId, BridgeAppFactory.SdkSecret);
+
     public Task<string> ReaderTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.ReaderId, BridgeAppFactory.ReaderSecret);
 
     /// <summary>Sends a request to the app with an optional bearer token and optional raw body.</summary>
@@ -113,6 +116,26 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
         }
 
         return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>Sends a request to MoneyKit's API (the sandbox) with the sandbox app's token; it must succeed.</summary>
+    public async Task UpstreamSendAsync(HttpMethod method, string path, JsonNode? body = null)
+    {
+        sandboxToken ??= await SandboxTokenAsync();
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
+        {
+            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sandboxToken);
+        using var response = await Sandbox.SendAsync(request);
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            sandboxToken = null;
+            await UpstreamSendAsync(method, path, body);
+            return;
+        }
+
+        Assert.True(response.IsSuccessStatusCode, $"sandbox {method} {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Calls to MoneyKit's API that the sandbox received so far (method and path).</summary>

@@ -76,4 +76,66 @@ public sealed class BridgeContractTests(ApiFixture fixture)
         using var badPage = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{linkId}/transactions?page=0", reader);
         await AssertShapeAsync(badPage, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"));
     }
+
+    [Fact]
+    public async Task Institutions_answer_in_the_published_2023_02_18_models()
+    {
+        var reader = await fixture.ReaderTokenAsync();
+        var list = await GetAsync("/api/institutions", reader, MoneyKitModels.Institutions);
+        Assert.Equal(3, list["institutions"]!.AsArray().Count);
+        var paged = await GetAsync("/api/institutions?limit=2", reader, MoneyKitModels.Institutions);
+        var next = paged["cursors"]!["next"]!.GetValue<string>();
+        var rest = await GetAsync($"/api/institutions?limit=2&cursor={Uri.EscapeDataString(next)}", reader, MoneyKitModels.Institutions);
+        Assert.Single(rest["institutions"]!.AsArray());
+        Assert.Null(rest["cursors"]!["next"]);
+        var one = await GetAsync("/api/institutions/oauth_bank", reader, MoneyKitModels.Institution);
+        Assert.Equal("oauth_bank", one["institution_id"]!.GetValue<string>());
+
+        using (var missing = await fixture.SendAsync(HttpMethod.Get, "/api/institutions/no_such_bank", reader))
+        {
+            await AssertShapeAsync(missing, HttpStatusCode.NotFound, MoneyKitModels.Error("institution_error.not_found"));
+        }
+
+        foreach (var bad in new[] { "limit=0", "limit=101", "limit=x", "featured=maybe", "cursor=not-a-cursor", "limit=1&limit=2" })
+        {
+            using var response = await fixture.SendAsync(HttpMethod.Get, "/api/institutions?" + bad, reader);
+            await AssertShapeAsync(response, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"));
+        }
+    }
+
+    [Fact]
+    public async Task User_accounts_and_user_transactions_answer_in_the_published_2023_02_18_models()
+    {
+        const string user = "contract-user-routes";
+        var (first, _) = await fixture.ConnectAsync(user, beforeExchange: id => fixture.SeedAsync(id, 6, 30));
+        var (second, _) = await fixture.ConnectAsync(user);
+        var reader = await fixture.ReaderTokenAsync();
+
+        var all = await GetAsync($"/api/users/{user}/accounts", reader, MoneyKitModels.UserAccounts);
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), all["links"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        var accountId = all["links"]![first]!["accounts"]![0]!["account_id"]!.GetValue<string>();
+        var one = await GetAsync($"/api/users/{user}/accounts?account_ids={accountId}", reader, MoneyKitModels.UserAccounts);
+        Assert.Equal([first], one["links"]!.AsObject().Select(p => p.Key));
+        Assert.Equal([accountId], one["links"]![first]!["accounts"]!.AsArray().Select(a => a!["account_id"]!.GetValue<string>()));
+        var none = await GetAsync($"/api/users/{user}/accounts?institution_ids=oauth_bank", reader, MoneyKitModels.UserAccounts);
+        Assert.Empty(none["links"]!.AsObject());
+        var instant = await GetAsync($"/api/users/{user}/accounts?institution_ids=instant_bank", reader, MoneyKitModels.UserAccounts);
+        Assert.Equal(2, instant["links"]!.AsObject().Count);
+
+        var transactions = await GetAsync($"/api/users/{user}/transactions?start_date=2000-01-01&size=100", reader, MoneyKitModels.UserTransactions);
+        Assert.Equal(6, all["links"]!.AsObject().Sum(l => l.Value!["accounts"]!.AsArray().Count));
+        Assert.Equal(6, transactions["accounts"]!.AsObject().Count);
+        Assert.All(transactions["accounts"]!.AsObject(), a => Assert.Contains(a.Value!["link_id"]!.GetValue<string>(), new[] { first, second }));
+        var byAccount = await GetAsync($"/api/users/{user}/transactions?start_date=2000-01-01&size=100&account_id={accountId}", reader, MoneyKitModels.UserTransactions);
+        Assert.All(byAccount["transactions"]!.AsArray(), t => Assert.Equal(accountId, t!["account_id"]!.GetValue<string>()));
+        Assert.Equal([accountId], byAccount["accounts"]!.AsObject().Select(p => p.Key));
+        var otherBank = await GetAsync($"/api/users/{user}/transactions?start_date=2000-01-01&institution_id=oauth_bank", reader, MoneyKitModels.UserTransactions);
+        Assert.Equal(0, otherBank["total"]!.GetValue<int>());
+
+        foreach (var bad in new[] { $"/api/users/{user}/accounts?account_ids={new string('a', 300)}", $"/api/users/{user}/transactions?institution_id={new string('a', 300)}" })
+        {
+            using var response = await fixture.SendAsync(HttpMethod.Get, bad, reader);
+            await AssertShapeAsync(response, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"));
+        }
+    }
 }

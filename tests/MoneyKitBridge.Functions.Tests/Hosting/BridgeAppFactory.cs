@@ -19,6 +19,10 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
     public const string AdminId = "admin-app";
     public const string AdminSecret = "admin-secret-0123456789abc";
 
+    /// <summary>An app using the whole MoneyKit SDK surface, account numbers and identity included.</summary>
+    public const string SdkId = "sdk-app";
+    public const string SdkSecret = "sdk-secret-0123456789abcdef";
+
     private readonly Action<IServiceCollection>? configureServices;
 
     public BridgeAppFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
@@ -52,7 +56,8 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
         $$"""
         [
           {"client_id":"{{ReaderId}}","client_secret":"{{readerSecret}}","scopes":["links:read"]},
-          {"client_id":"{{AdminId}}","client_secret":"{{AdminSecret}}","scopes":["links:read","links:write"]}
+          {"client_id":"{{AdminId}}","client_secret":"{{AdminSecret}}","scopes":["links:read","links:write"]},
+          {"client_id":"{{SdkId}}","client_secret":"{{SdkSecret}}","scopes":["links:read","links:write","links:sensitive"]}
         ]
         """;
 

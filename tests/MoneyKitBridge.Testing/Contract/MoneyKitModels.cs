@@ -141,6 +141,16 @@ public static class MoneyKitModels
     public static readonly ObjectShape Transactions = new("ApiPublicTransactionsGetTransactionsResponse", [
         new("transactions", new ArrayShape(Transaction)), new("accounts", new ArrayShape(Account)), new("link", Link), new("cursor", CursorPagination)]);
 
+    // get_user_transactions_response.rb (accounts: Hash<account_id, BasicAccountDetails>, nullable), basic_account_details.rb
+    public static readonly ObjectShape UserTransactions = new("GetUserTransactionsResponse", [
+        new("total", Number), new("page", Number), new("size", Number), new("transactions", new ArrayShape(Transaction)),
+        Opt("accounts", new MapShape(new ObjectShape("BasicAccountDetails", [
+            new("name", Text), Opt("last_synced_at", DateTime), new("institution_id", Text), new("link_id", Text)])))]);
+
+    // get_user_accounts_response.rb (links: Hash<link_id, AccountGroup>), account_group.rb
+    public static readonly ObjectShape UserAccounts = new("GetUserAccountsResponse", [
+        new("links", new MapShape(new ObjectShape("AccountGroup", [new("accounts", new ArrayShape(Account)), Opt("last_synced_at", DateTime)])))]);
+
     // transaction_sync_response.rb (accounts: added in SDK 0.2.0 per the shared reference §1.3, so not required), cursor.rb
     public static readonly ObjectShape TransactionsSync = new("TransactionSyncResponse", [
         new("transactions", new ObjectShape("TransactionSync", [

@@ -1,0 +1,283 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.MoneyKit;
+
+namespace MoneyKitBridge.Core.Institutions;
+
+/// <summary>
+/// MoneyKit's institution list, served from a copy in table <c>institutions</c> that every instance shares: reads never
+/// call MoneyKit. The first read of an empty store fetches the list; a copy older than
+/// <see cref="InstitutionCacheOptions.Ttl"/> is still served while one instance (the one that wins the ETag race on the
+/// catalog row) fetches a new one in the background. When MoneyKit is down the stale copy stays in service, the failure
+/// is logged and the next attempt waits <see cref="InstitutionCacheOptions.RetryAfter"/>.
+/// </summary>
+public sealed class InstitutionCatalog : IDisposable
+{
+    private readonly BridgeTables tables;
+    private readonly MoneyKitClient moneyKit;
+    private readonly InstitutionCacheOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<InstitutionCatalog> logger;
+    private readonly SemaphoreSlim firstFill = new(1, 1);
+    private readonly Lock gate = new();
+    private LocalCopy? local;
+    private Task revalidation = Task.CompletedTask;
+
+    public InstitutionCatalog(BridgeTables tables, MoneyKitClient moneyKit, IOptions<InstitutionCacheOptions> options, TimeProvider time, ILogger<InstitutionCatalog> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.tables = tables;
+        this.moneyKit = moneyKit;
+        this.options = options.Value;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>The current copy (possibly stale, see the class summary).</summary>
+    /// <exception cref="MoneyKitException">No copy exists yet and MoneyKit could not be reached.</exception>
+    public async Task<InstitutionList> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var copy = local;
+        if (copy is not null && now - copy.CheckedAt < options.LocalMaxAge)
+        {
+            return copy.List;
+        }
+
+        var catalog = await ReadCatalogAsync(cancellationToken);
+        if (catalog?.Generation is null || catalog.FetchedAt is null)
+        {
+            return await FillFirstAsync(cancellationToken);
+        }
+
+        var list = copy?.List.Generation == catalog.Generation ? copy.List : await LoadAsync(catalog.Generation, catalog.FetchedAt.Value, cancellationToken);
+        local = new LocalCopy(list, now);
+        if (now - catalog.FetchedAt.Value >= options.Ttl && (catalog.NextAttemptAt is null || now >= catalog.NextAttemptAt))
+        {
+            StartRevalidation(catalog);
+        }
+
+        return list;
+    }
+
+    /// <summary>Completes when the background revalidation started so far has ended (tests, shutdown).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (gate)
+        {
+            return revalidation;
+        }
+    }
+
+    public void Dispose() => firstFill.Dispose();
+
+    private void StartRevalidation(InstitutionCatalogRow catalog)
+    {
+        lock (gate)
+        {
+            if (revalidation.IsCompleted)
+            {
+                revalidation = RevalidateAsync(catalog);
+            }
+        }
+    }
+
+    private async Task<InstitutionList> FillFirstAsync(CancellationToken cancellationToken)
+    {
+        await firstFill.WaitAsync(cancellationToken);
+        try
+        {
+            var catalog = await ReadCatalogAsync(cancellationToken);
+            if (catalog?.Generation is not null && catalog.FetchedAt is not null)
+            {
+                var existing = await LoadAsync(catalog.Generation, catalog.FetchedAt.Value, cancellationToken);
+                local = new LocalCopy(existing, time.GetUtcNow());
+                return existing;
+            }
+
+            InstitutionList fetched;
+            try
+            {
+                fetched = await FetchAndStoreAsync(cancellationToken);
+            }
+            catch (MoneyKitException e)
+            {
+                InstitutionLog.NoCopy(logger, Reason(e));
+                throw;
+            }
+
+            var row = new InstitutionCatalogRow(fetched.Generation, fetched.FetchedAt, fetched.Institutions.Count, null, null);
+            try
+            {
+                if (catalog is null)
+                {
+                    await tables.Institutions.AddCheckedAsync(row.ToEntity(), cancellationToken);
+                }
+                else
+                {
+                    await tables.Institutions.UpdateCheckedAsync(row.ToEntity(), catalog.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another instance stored its copy first: use that one.
+                await DeleteGenerationAsync(fetched.Generation, cancellationToken);
+                var winner = await ReadCatalogAsync(cancellationToken);
+                fetched = await LoadAsync(winner!.Generation!, winner.FetchedAt!.Value, cancellationToken);
+            }
+
+            local = new LocalCopy(fetched, time.GetUtcNow());
+            return fetched;
+        }
+        finally
+        {
+            firstFill.Release();
+        }
+    }
+
+    private async Task RevalidateAsync(InstitutionCatalogRow catalog)
+    {
+        await Task.Yield();
+        var now = time.GetUtcNow();
+        var nextAttempt = now + options.RetryAfter;
+        ETag claimed;
+        try
+        {
+            // The claim: whoever moves NextAttemptAt first revalidates; the others keep serving the copy.
+            claimed = await tables.Institutions.UpdateCheckedAsync((catalog with { NextAttemptAt = nextAttempt }).ToEntity(), catalog.ETag, TableUpdateMode.Replace);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        {
+            return;
+        }
+        catch (RequestFailedException e)
+        {
+            InstitutionLog.ServingStale(logger, "storage " + e.Status, catalog.FetchedAt!.Value, nextAttempt);
+            return;
+        }
+
+        try
+        {
+            var fresh = await FetchAndStoreAsync(CancellationToken.None);
+            try
+            {
+                await tables.Institutions.UpdateCheckedAsync(
+                    new InstitutionCatalogRow(fresh.Generation, fresh.FetchedAt, fresh.Institutions.Count, null, null).ToEntity(), claimed, TableUpdateMode.Replace);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+            {
+                await DeleteGenerationAsync(fresh.Generation, CancellationToken.None);
+                return;
+            }
+
+            local = new LocalCopy(fresh, time.GetUtcNow());
+            await DeleteGenerationAsync(catalog.Generation!, CancellationToken.None);
+        }
+        catch (Exception e) when (e is MoneyKitException or RequestFailedException)
+        {
+            var reason = e is MoneyKitException m ? Reason(m) : "storage " + ((RequestFailedException)e).Status;
+            InstitutionLog.ServingStale(logger, reason, catalog.FetchedAt!.Value, nextAttempt);
+            try
+            {
+                await tables.Institutions.UpdateCheckedAsync((catalog with { NextAttemptAt = nextAttempt, LastError = reason }).ToEntity(), claimed, TableUpdateMode.Replace);
+            }
+            catch (RequestFailedException)
+            {
+                // The claim already holds the next attempt back; the reason is only informative.
+            }
+        }
+    }
+
+    private static string Reason(MoneyKitException e) =>
+        e.Status == 0 ? "no answer" : $"{e.Status} {e.ErrorCode}".TrimEnd();
+
+    private async Task<InstitutionCatalogRow?> ReadCatalogAsync(CancellationToken cancellationToken)
+    {
+        var response = await tables.Institutions.GetEntityIfExistsAsync<TableEntity>(InstitutionKeys.CatalogPartition, InstitutionKeys.CatalogRow, cancellationToken: cancellationToken);
+        return response.HasValue ? InstitutionCatalogRow.FromEntity(response.Value!) : null;
+    }
+
+    private async Task<InstitutionList> LoadAsync(string generation, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        var rows = new List<InstitutionRow>();
+        await foreach (var entity in tables.Institutions.QueryAsync<TableEntity>(TableKeys.PartitionFilter(generation), cancellationToken: cancellationToken))
+        {
+            rows.Add(InstitutionRow.FromEntity(entity));
+        }
+
+        return new InstitutionList(generation, fetchedAt, rows);
+    }
+
+    /// <summary>Pages through MoneyKit's list and writes it whole into a new generation partition.</summary>
+    private async Task<InstitutionList> FetchAndStoreAsync(CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, InstitutionRow>(StringComparer.Ordinal);
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await moneyKit.GetInstitutionsAsync(cursor, options.FetchPageSize, cancellationToken);
+            pages++;
+            foreach (var institution in page.Institutions)
+            {
+                if (ToRow(institution) is { } row)
+                {
+                    rows[row.InstitutionId] = row;
+                }
+            }
+
+            cursor = page.Cursors?.Next is { Length: > 0 } next && next != cursor && page.Institutions.Count > 0 ? next : null;
+        }
+        while (cursor is not null && pages < options.MaxPages);
+
+        var fetchedAt = time.GetUtcNow();
+        var generation = InstitutionKeys.Generation(fetchedAt);
+        foreach (var chunk in rows.Values.Chunk(100))
+        {
+            await tables.Institutions.SubmitCheckedAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.ToEntity(generation))), cancellationToken);
+        }
+
+        InstitutionLog.Fetched(logger, rows.Count, pages, generation);
+        return new InstitutionList(generation, fetchedAt, rows.Values);
+    }
+
+    private static InstitutionRow? ToRow(JsonElement institution)
+    {
+        if (institution.ValueKind != JsonValueKind.Object
+            || !institution.TryGetProperty("institution_id", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(id.GetString()))
+        {
+            return null;
+        }
+
+        var name = institution.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;
+        var featured = institution.TryGetProperty("is_featured", out var f) && f.ValueKind == JsonValueKind.True;
+        return new InstitutionRow(id.GetString()!, name, featured, institution.GetRawText());
+    }
+
+    private async Task DeleteGenerationAsync(string generation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var keys = new List<string>();
+            await foreach (var entity in tables.Institutions.QueryAsync<TableEntity>(TableKeys.PartitionFilter(generation), select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                keys.Add(entity.RowKey);
+            }
+
+            foreach (var chunk in keys.Chunk(100))
+            {
+                await tables.Institutions.SubmitCheckedAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(generation, k), ETag.All)), cancellationToken);
+            }
+        }
+        catch (RequestFailedException)
+        {
+            // An old copy left behind costs storage only; the catalog row no longer names it.
+        }
+    }
+
+    private sealed record LocalCopy(InstitutionList List, DateTimeOffset CheckedAt);
+}
