@@ -32,6 +32,7 @@ try
     app.MapAuthEndpoints();
     app.MapLinkEndpoints();
     app.MapTransactionEndpoints();
+    app.MapTransactionSyncEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();

@@ -100,6 +100,11 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
         if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
         {
             var t = TransactionRow.FromEntity(row);
+            if (t.Removed)
+            {
+                return; // a tombstone kept for the change feed
+            }
+
             transactions.Add(new StoredTransaction(
                 t.TransactionId,
                 t.AccountId,

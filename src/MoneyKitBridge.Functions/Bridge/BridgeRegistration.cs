@@ -49,6 +49,7 @@ public static class BridgeRegistration
         services.AddSingleton<LinkStateStore>();
         services.AddSingleton<LinkSyncEngine>();
         services.AddSingleton<LinkSnapshotReader>();
+        services.AddSingleton<LinkChangeFeed>();
         services.AddHostedService<Hosting.StartupWarmUp>();
         services.AddSingleton<LinkLifecycle>();
         services.AddSingleton<RefreshStaleLinksJob>();

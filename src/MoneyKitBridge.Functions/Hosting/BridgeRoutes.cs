@@ -31,6 +31,8 @@ public static class BridgeRoutes
     public const string GetLinkAccountsRoute = "links/{link_id}/accounts";
     public const string GetLinkTransactions = nameof(GetLinkTransactions);
     public const string GetLinkTransactionsRoute = "links/{link_id}/transactions";
+    public const string SyncLinkTransactions = nameof(SyncLinkTransactions);
+    public const string SyncLinkTransactionsRoute = "links/{link_id}/transactions/sync";
     public const string RefreshLinkProducts = nameof(RefreshLinkProducts);
     public const string RefreshLinkProductsRoute = "links/{link_id}/products";
     public const string DeleteLink = nameof(DeleteLink);
@@ -63,6 +65,9 @@ public static class BridgeRoutes
         new(GetLinkAccounts, Get, GetLinkAccountsRoute, BridgeScopes.LinksRead, "Links", "The link's accounts from the snapshot.", ChecksLinkId: true),
         new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
             "Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract)."),
+        new(SyncLinkTransactions, Get, SyncLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
+            "The bridge's change feed of the link's transactions (MoneyKit's transactions/sync contract; replaced pending transactions are listed as removed).",
+            ChecksLinkId: true),
         new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, "Links",
             "Ask MoneyKit to refresh products, within MoneyKit's per-link limits.", ChecksLinkId: true, CallsMoneyKit: true),
         new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, "Links",
