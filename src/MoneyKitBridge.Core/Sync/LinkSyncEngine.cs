@@ -13,7 +13,7 @@ namespace MoneyKitBridge.Core.Sync;
 /// writes each page's rows in Table batches and commits the cursor only after the page's data, then replaces
 /// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run.
 /// </summary>
-public sealed class LinkSyncEngine
+public sealed partial class LinkSyncEngine
 {
     private readonly BridgeTables tables;
     private readonly LinkStateStore states;
@@ -262,8 +262,10 @@ public sealed class LinkSyncEngine
             }
 
             var pendingSeq = state.FeedSequence + 1;
+            var pendingStep = false;
             if (state.TransactionsRefreshedAt is { } refreshed && (state.PendingRefreshedAt is null || refreshed > state.PendingRefreshedAt))
             {
+                pendingStep = true;
                 pendingReplaced = await ReplacePendingAsync(partition, refreshed, pendingSeq, cancellationToken);
                 await ReachedAsync(SyncCheckpoint.PendingReplaced);
             }
@@ -274,7 +276,8 @@ public sealed class LinkSyncEngine
                 PendingRefreshedAt = s.TransactionsRefreshedAt,
                 LastSyncAt = syncedAt,
                 Version = pendingReplaced > 0 || accountsSeen ? s.Version + 1 : s.Version,
-                FeedSequence = pendingReplaced > 0 ? pendingSeq : s.FeedSequence,
+                // Also when nothing was replaced now: tombstones a crashed run wrote at this sequence become visible.
+                FeedSequence = pendingStep ? Math.Max(s.FeedSequence, pendingSeq) : s.FeedSequence,
                 TombstonesPurgedAt = s.TombstonesPurgedAt ?? syncedAt,
             }, cancellationToken);
             if (syncedAt - state.TombstonesPurgedAt >= options.TombstonePurgeInterval)
@@ -433,7 +436,7 @@ public sealed class LinkSyncEngine
         await DeleteRowsAsync(partition, expired, cancellationToken);
         if (expired.Count > 0)
         {
-            logger.LogInformation("Purged {Count} tombstones of link {LinkId} older than {Retention}", expired.Count, state.LinkId, options.TombstoneRetention);
+            LogTombstonesPurged(logger, expired.Count, state.LinkId, options.TombstoneRetention);
         }
 
         return state;
@@ -458,6 +461,9 @@ public sealed class LinkSyncEngine
 
         await DeleteRowsAsync(partition, old, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Purged {Count} tombstones of link {LinkId} older than {Retention}")]
+    private static partial void LogTombstonesPurged(ILogger logger, int count, string linkId, TimeSpan retention);
 
     private async ValueTask ReachedAsync(SyncCheckpoint checkpoint)
     {
