@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in Release against a throwaway Azurite and prints their tables and RATIO lines.
-#   bench/run.sh [sync|read|verify|all] [--explain]    (default: all; --explain adds where-the-time-goes rows to sync)
+#   bench/run.sh [sync|read|feed|verify|all] [--explain]    (default: all; --explain adds where-the-time-goes rows to sync)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using MoneyKitBridge.Bench;
 
 // Benchmarks that print a ratio against a baseline measured in the same run (never timed unit tests).
-// Usage: MoneyKitBridge.Bench [sync|read|verify|all] [--explain]
+// Usage: MoneyKitBridge.Bench [sync|read|feed|verify|all] [--explain]
 //   (Azurite connection string in BRIDGE_TEST_STORAGE; bench/run.sh starts Azurite and sets it; verify needs no storage)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var explain = args.Contains("--explain");
-if (which is not ("sync" or "read" or "verify" or "all") || args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--explain"))
+if (which is not ("sync" or "read" or "feed" or "verify" or "all") || args.Any(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--explain"))
 {
-    Console.Error.WriteLine("usage: MoneyKitBridge.Bench [sync|read|verify|all] [--explain]");
+    Console.Error.WriteLine("usage: MoneyKitBridge.Bench [sync|read|feed|verify|all] [--explain]");
     return 2;
 }
 
@@ -28,6 +28,11 @@ if (which is "sync" or "all")
 if (which is "read" or "all")
 {
     await new ReadBenchmark(storage, Console.Out).RunAsync();
+}
+
+if (which is "feed" or "all")
+{
+    await new FeedBenchmark(storage, Console.Out).RunAsync();
 }
 
 if (which is "verify" or "all")

@@ -38,6 +38,7 @@ try
     app.MapInstitutionEndpoints();
     app.MapLinkProductEndpoints();
     app.MapUserAccountEndpoints();
+    app.MapTransactionSyncEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
     app.ScheduleRefreshTimer();

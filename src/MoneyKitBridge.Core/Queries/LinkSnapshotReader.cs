@@ -59,16 +59,18 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
         var partition = LinkRows.Partition(state.LinkId);
         // The link's accounts and transactions only (not its events or sync history), the transactions as a few key
         // ranges read at once; the service has no secondary index, so no other query shape reads less.
-        var accounts = ReadAccountsAsync(partition, cancellationToken);
-        var transactions = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, ToStoredTransaction, cancellationToken);
+        var accounts = ReadAccountsAsync(tables, partition, Columns, cancellationToken);
+        var rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, ToStoredTransaction, cancellationToken);
+        var transactions = rows.OfType<StoredTransaction>().ToList();
         transactions.Sort(LinkSnapshot.CompareNewestFirst);
         return new LinkSnapshot(state, await accounts, transactions);
     }
 
-    private async Task<List<StoredAccount>> ReadAccountsAsync(string partition, CancellationToken cancellationToken)
+    /// <summary>The link's stored accounts, ordered by id (<paramref name="columns"/> must include the account row's).</summary>
+    internal static async Task<List<StoredAccount>> ReadAccountsAsync(BridgeTables tables, string partition, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         var accounts = new List<StoredAccount>();
-        await foreach (var row in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.AccountPrefix), select: Columns, cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.AccountPrefix), select: columns, cancellationToken: cancellationToken))
         {
             var a = AccountRow.FromEntity(row);
             accounts.Add(new StoredAccount(a.AccountId, a.Json));
@@ -97,10 +99,11 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
         }
     }
 
-    private static StoredTransaction ToStoredTransaction(TableEntity row)
+    /// <summary>The stored transaction of a row, or null for a tombstone (kept for the change feed, never read as data).</summary>
+    private static StoredTransaction? ToStoredTransaction(TableEntity row)
     {
         var t = TransactionRow.FromEntity(row);
-        return new StoredTransaction(
+        return t.Removed ? null : new StoredTransaction(
             t.TransactionId,
             t.AccountId,
             DateOnly.ParseExact(t.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -41,6 +41,19 @@ public sealed record LinkState
     /// <summary>Increases with every change of the stored data; readers cache by it.</summary>
     public long Version { get; init; }
 
+    /// <summary>
+    /// The change feed's committed sequence: every transaction row written by a sync run carries the sequence the run
+    /// commits here after its data (only the sync lease holder advances it), so the feed serves rows up to it and never
+    /// a half-written page.
+    /// </summary>
+    public long FeedSequence { get; init; }
+
+    /// <summary>The highest feed sequence whose tombstones were purged: an older feed cursor has missed removals.</summary>
+    public long FeedHorizon { get; init; }
+
+    /// <summary>When tombstones past their retention were last looked for.</summary>
+    public DateTimeOffset? TombstonesPurgedAt { get; init; }
+
     /// <summary>True once any sync page was applied.</summary>
     public bool HasData { get; init; }
 
@@ -89,6 +102,9 @@ public sealed record LinkState
         LinkJson = entity.GetString(nameof(LinkJson)),
         Cursor = entity.GetString(nameof(Cursor)),
         Version = entity.GetInt64(nameof(Version)) ?? 0,
+        FeedSequence = entity.GetInt64(nameof(FeedSequence)) ?? 0,
+        FeedHorizon = entity.GetInt64(nameof(FeedHorizon)) ?? 0,
+        TombstonesPurgedAt = entity.GetDateTimeOffset(nameof(TombstonesPurgedAt)),
         HasData = entity.GetBoolean(nameof(HasData)) ?? false,
         TransactionsRefreshedAt = entity.GetDateTimeOffset(nameof(TransactionsRefreshedAt)),
         PendingRefreshedAt = entity.GetDateTimeOffset(nameof(PendingRefreshedAt)),
@@ -140,6 +156,9 @@ public sealed record LinkState
             .Put(nameof(LinkJson), LinkJson)
             .Put(nameof(Cursor), Cursor)
             .Put(nameof(Version), Version)
+            .Put(nameof(FeedSequence), FeedSequence == 0 ? null : FeedSequence)
+            .Put(nameof(FeedHorizon), FeedHorizon == 0 ? null : FeedHorizon)
+            .Put(nameof(TombstonesPurgedAt), TombstonesPurgedAt)
             .Put(nameof(HasData), HasData)
             .Put(nameof(TransactionsRefreshedAt), TransactionsRefreshedAt)
             .Put(nameof(PendingRefreshedAt), PendingRefreshedAt)

@@ -5,14 +5,53 @@ using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Core.Storage;
 
-/// <summary>A transaction's row in its link's partition (table <c>links</c>): the fields queries filter and sort on, and MoneyKit's JSON.</summary>
-public sealed record TransactionRow(string TransactionId, string AccountId, string Date, DateTimeOffset? Datetime, bool Pending, string Json, DateTimeOffset? RefreshMark = null)
+/// <summary>
+/// A transaction's row in its link's partition (table <c>links</c>): the fields queries filter and sort on, MoneyKit's JSON,
+/// and the change feed's bookkeeping — <see cref="ChangeSeq"/>, the feed sequence of the sync run that last wrote the row,
+/// and <see cref="CreatedSeq"/>, the one that first wrote it. A removed transaction stays as a tombstone
+/// (<see cref="Removed"/>, no longer served by reads) so the feed can report the removal, until its retention ends.
+/// </summary>
+public sealed record TransactionRow(
+    string TransactionId,
+    string AccountId,
+    string Date,
+    DateTimeOffset? Datetime,
+    bool Pending,
+    string Json,
+    DateTimeOffset? RefreshMark = null,
+    long ChangeSeq = 0,
+    long CreatedSeq = 0,
+    bool Removed = false)
 {
     /// <summary>The columns a query needs (<c>$select</c>).</summary>
-    public static readonly string[] QueryColumns = [nameof(AccountId), nameof(TransactionId), nameof(Date), nameof(Datetime), nameof(Pending), nameof(Json)];
+    public static readonly string[] QueryColumns = [nameof(AccountId), nameof(TransactionId), nameof(Date), nameof(Datetime), nameof(Pending), nameof(Json), nameof(Removed)];
+
+    /// <summary>The columns the change feed needs (<c>$select</c>).</summary>
+    public static readonly string[] FeedColumns = [nameof(TransactionId), nameof(ChangeSeq), nameof(CreatedSeq), nameof(Removed), nameof(Json)];
 
     /// <summary>The column that says which refresh a pending row belongs to.</summary>
     public const string RefreshMarkColumn = nameof(RefreshMark);
+
+    /// <summary>The column of the account id (transaction and account rows).</summary>
+    public const string AccountIdColumn = nameof(AccountId);
+
+    /// <summary>The column of the transaction's MoneyKit id.</summary>
+    public const string TransactionIdColumn = nameof(TransactionId);
+
+    /// <summary>The column of the feed sequence that last changed the row.</summary>
+    public const string ChangeSeqColumn = nameof(ChangeSeq);
+
+    /// <summary>The column of a tombstone's removal time.</summary>
+    public const string RemovedAtColumn = nameof(RemovedAt);
+
+    /// <summary>
+    /// Stands for "no time of day" in a merged row: a merge cannot remove a property, so an update that clears
+    /// <see cref="Datetime"/> writes this instead; read back as null.
+    /// </summary>
+    private static readonly DateTimeOffset NoDatetime = DateTimeOffset.UnixEpoch;
+
+    /// <summary>When the tombstone was written (purged after the feed's retention).</summary>
+    public DateTimeOffset? RemovedAt { get; init; }
 
     /// <summary>The row of <paramref name="transaction"/>, marked with the refresh it was seen in.</summary>
     public static TransactionRow From(MoneyKitTransaction transaction, DateTimeOffset? refreshMark)
@@ -28,10 +67,15 @@ public sealed record TransactionRow(string TransactionId, string AccountId, stri
             refreshMark);
     }
 
-    /// <summary>Filter of a link's pending transaction rows.</summary>
+    /// <summary>Filter of a link's pending transaction rows (tombstones are never pending).</summary>
     public static string PendingFilter(string partition) =>
         LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Pending eq {true}");
 
+    /// <summary>Filter of a link's tombstones.</summary>
+    public static string TombstoneFilter(string partition) =>
+        LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Removed eq {true}");
+
+    /// <summary>The full row (for a replace): a transaction new to the bridge at feed sequence <see cref="ChangeSeq"/> (= <see cref="CreatedSeq"/>).</summary>
     public TableEntity ToEntity(string partition) =>
         new TableEntity(partition, LinkRows.Transaction(TransactionId))
             .Put(nameof(TransactionId), TransactionId)
@@ -40,19 +84,59 @@ public sealed record TransactionRow(string TransactionId, string AccountId, stri
             .Put(nameof(Pending), Pending)
             .Put(nameof(Json), Json)
             .Put(nameof(Datetime), Datetime)
-            .Put(nameof(RefreshMark), RefreshMark);
+            .Put(nameof(RefreshMark), RefreshMark)
+            .Put(nameof(ChangeSeq), ChangeSeq)
+            .Put(nameof(CreatedSeq), CreatedSeq)
+            .Put(nameof(Removed), Removed ? true : null)
+            .Put(nameof(RemovedAt), RemovedAt);
+
+    /// <summary>
+    /// The row as a merge (an update of a transaction the bridge may hold): every served property, but not
+    /// <see cref="CreatedSeq"/>, which keeps the sequence the transaction first appeared at.
+    /// </summary>
+    public TableEntity ToMergeEntity(string partition) =>
+        new TableEntity(partition, LinkRows.Transaction(TransactionId))
+            .Put(nameof(TransactionId), TransactionId)
+            .Put(nameof(AccountId), AccountId)
+            .Put(nameof(Date), Date)
+            .Put(nameof(Pending), Pending)
+            .Put(nameof(Json), Json)
+            .Put(nameof(Datetime), Datetime ?? NoDatetime)
+            .Put(nameof(RefreshMark), RefreshMark)
+            .Put(nameof(ChangeSeq), ChangeSeq)
+            .Put(nameof(Removed), false);
+
+    /// <summary>
+    /// The merge that turns the row of <paramref name="transactionId"/> into a tombstone at feed sequence
+    /// <paramref name="changeSeq"/> (keeping its <see cref="CreatedSeq"/>); no longer pending, so a pending
+    /// replacement never meets it again.
+    /// </summary>
+    public static TableEntity Tombstone(string partition, string transactionId, long changeSeq, DateTimeOffset removedAt) =>
+        new TableEntity(partition, LinkRows.Transaction(transactionId))
+            .Put(nameof(TransactionId), transactionId)
+            .Put(nameof(Pending), false)
+            .Put(nameof(ChangeSeq), changeSeq)
+            .Put(nameof(Removed), true)
+            .Put(nameof(RemovedAt), removedAt);
 
     public static TransactionRow FromEntity(TableEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        var datetime = entity.GetDateTimeOffset(nameof(Datetime));
         return new(
             entity.GetString(nameof(TransactionId)) ?? string.Empty,
             entity.GetString(nameof(AccountId)) ?? string.Empty,
             entity.GetString(nameof(Date)) ?? string.Empty,
-            entity.GetDateTimeOffset(nameof(Datetime)),
+            datetime == NoDatetime ? null : datetime,
             entity.GetBoolean(nameof(Pending)) ?? false,
             entity.GetString(nameof(Json)) ?? string.Empty,
-            entity.GetDateTimeOffset(nameof(RefreshMark)));
+            entity.GetDateTimeOffset(nameof(RefreshMark)),
+            entity.GetInt64(nameof(ChangeSeq)) ?? 0,
+            entity.GetInt64(nameof(CreatedSeq)) ?? 0,
+            entity.GetBoolean(nameof(Removed)) ?? false)
+        {
+            RemovedAt = entity.GetDateTimeOffset(nameof(RemovedAt)),
+        };
     }
 }
 

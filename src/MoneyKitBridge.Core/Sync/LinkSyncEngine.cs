@@ -14,7 +14,7 @@ namespace MoneyKitBridge.Core.Sync;
 /// writes each page's rows in Table batches and commits the cursor only after the page's data, then replaces
 /// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run.
 /// </summary>
-public sealed class LinkSyncEngine
+public sealed partial class LinkSyncEngine
 {
     private readonly BridgeTables tables;
     private readonly LinkStateStore states;
@@ -193,19 +193,23 @@ public sealed class LinkSyncEngine
                 var refreshedAt = page.Link?.Products?.Transactions?.RefreshedAt ?? state.TransactionsRefreshedAt;
                 pages++;
 
+                // Every row this page writes carries the feed sequence the page commits below; the feed serves a row
+                // only once the state row's FeedSequence reached it (a replay after a crash writes the same sequence).
+                var seq = state.FeedSequence + 1;
+
                 // Created rows are inserted (Table Storage's cheapest write); a batch that meets a row already there —
                 // a page replayed after a crash — is written again as upserts. Updated rows are upserts.
                 var adds = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
                 var upserts = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
                 foreach (var t in page.Transactions.Created)
                 {
-                    adds[t.TransactionId] = TransactionRow.From(t, refreshedAt).ToEntity(partition);
+                    adds[t.TransactionId] = (TransactionRow.From(t, refreshedAt) with { ChangeSeq = seq, CreatedSeq = seq }).ToEntity(partition);
                 }
 
                 foreach (var t in page.Transactions.Updated)
                 {
                     adds.Remove(t.TransactionId);
-                    upserts[t.TransactionId] = TransactionRow.From(t, refreshedAt).ToEntity(partition);
+                    upserts[t.TransactionId] = (TransactionRow.From(t, refreshedAt) with { ChangeSeq = seq }).ToMergeEntity(partition);
                 }
 
                 var deletes = page.Transactions.Removed.Where(id => !adds.ContainsKey(id) && !upserts.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
@@ -213,11 +217,14 @@ public sealed class LinkSyncEngine
                 updated += page.Transactions.Updated.Count;
                 removed += deletes.Count;
 
+                // Updated rows are merged, keeping the sequence they were created at; removed ones become tombstones
+                // (merged, so batched: a merge of an absent row does not fail the batch as a delete would).
+                var removedAt = time.GetUtcNow();
                 await WriteBatchesAsync(
                     adds.Values.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))
-                        .Concat(upserts.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))),
+                        .Concat(upserts.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)))
+                        .Concat(deletes.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertMerge, TransactionRow.Tombstone(partition, id, seq, removedAt)))),
                     cancellationToken);
-                await DeleteRowsAsync(partition, deletes.Select(LinkRows.Transaction), cancellationToken);
                 await ReachedAsync(SyncCheckpoint.DeletesApplied);
 
                 // Every page carries the link's accounts; within a run they are written again only when they changed.
@@ -240,6 +247,7 @@ public sealed class LinkSyncEngine
                 {
                     Cursor = page.Cursor.Next ?? s.Cursor,
                     Version = s.Version + 1,
+                    FeedSequence = seq,
                     HasData = true,
                     TransactionsRefreshedAt = refreshedAt,
                     LinkJson = link is null ? s.LinkJson : LinkState.SerializeLink(link),
@@ -259,18 +267,30 @@ public sealed class LinkSyncEngine
             // Account numbers and identity: fetched here when granted and refreshed at MoneyKit (or never stored), never per read.
             await products.FetchDueAsync(state, cancellationToken);
 
+            var pendingSeq = state.FeedSequence + 1;
+            var pendingStep = false;
             if (state.TransactionsRefreshedAt is { } refreshed && (state.PendingRefreshedAt is null || refreshed > state.PendingRefreshedAt))
             {
-                pendingReplaced = await ReplacePendingAsync(partition, refreshed, cancellationToken);
+                pendingStep = true;
+                pendingReplaced = await ReplacePendingAsync(partition, refreshed, pendingSeq, cancellationToken);
                 await ReachedAsync(SyncCheckpoint.PendingReplaced);
             }
 
+            var syncedAt = time.GetUtcNow();
             state = await CommitAsync(state, owner, s => s with
             {
                 PendingRefreshedAt = s.TransactionsRefreshedAt,
-                LastSyncAt = time.GetUtcNow(),
+                LastSyncAt = syncedAt,
                 Version = pendingReplaced > 0 || accountsSeen ? s.Version + 1 : s.Version,
+                // Also when nothing was replaced now: tombstones a crashed run wrote at this sequence become visible.
+                FeedSequence = pendingStep ? Math.Max(s.FeedSequence, pendingSeq) : s.FeedSequence,
+                TombstonesPurgedAt = s.TombstonesPurgedAt ?? syncedAt,
             }, cancellationToken);
+            if (syncedAt - state.TombstonesPurgedAt >= options.TombstonePurgeInterval)
+            {
+                state = await PurgeTombstonesAsync(state, owner, partition, cancellationToken);
+            }
+
             await LinkIndex.UpsertFromStateAsync(tables, state, cancellationToken);
 
             var outcome = new SyncOutcome(SyncStatus.Completed, pages, created, updated, removed, pendingReplaced);
@@ -376,19 +396,56 @@ public sealed class LinkSyncEngine
             async (rowKey, ct) => await tables.Links.DeleteEntityAsync(partition, rowKey, ETag.All, ct));
     }
 
-    private async Task<int> ReplacePendingAsync(string partition, DateTimeOffset refreshedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns the pending rows of older refreshes into tombstones at feed sequence <paramref name="seq"/>: MoneyKit never
+    /// lists replaced pending transactions as removed, the bridge's feed does.
+    /// </summary>
+    private async Task<int> ReplacePendingAsync(string partition, DateTimeOffset refreshedAt, long seq, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
-        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.PendingFilter(partition), select: ["RowKey", TransactionRow.RefreshMarkColumn], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.PendingFilter(partition), select: [TransactionRow.TransactionIdColumn, TransactionRow.RefreshMarkColumn], cancellationToken: cancellationToken))
         {
-            if (TransactionRow.FromEntity(row).RefreshMark != refreshedAt)
+            var pending = TransactionRow.FromEntity(row);
+            if (pending.RefreshMark != refreshedAt)
             {
-                stale.Add(row.RowKey);
+                stale.Add(pending.TransactionId);
             }
         }
 
-        await DeleteRowsAsync(partition, stale, cancellationToken);
+        var removedAt = time.GetUtcNow();
+        await WriteBatchesAsync(stale.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertMerge, TransactionRow.Tombstone(partition, id, seq, removedAt))), cancellationToken);
         return stale.Count;
+    }
+
+    /// <summary>
+    /// Deletes committed tombstones older than the retention. The feed horizon (the highest sequence purged) is committed
+    /// before the rows go, so a crash in between leaves a horizon that already refuses the cursors that miss them.
+    /// </summary>
+    private async Task<LinkState> PurgeTombstonesAsync(LinkState state, string owner, string partition, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now - options.TombstoneRetention;
+        var expired = new List<string>();
+        var horizon = state.FeedHorizon;
+        var columns = new[] { "RowKey", TransactionRow.ChangeSeqColumn, TransactionRow.RemovedAtColumn };
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.TombstoneFilter(partition), select: columns, cancellationToken: cancellationToken))
+        {
+            var seq = row.GetInt64(TransactionRow.ChangeSeqColumn) ?? 0;
+            if (seq <= state.FeedSequence && row.GetDateTimeOffset(TransactionRow.RemovedAtColumn) is { } removedAt && removedAt < cutoff)
+            {
+                expired.Add(row.RowKey);
+                horizon = Math.Max(horizon, seq);
+            }
+        }
+
+        state = await CommitAsync(state, owner, s => s with { FeedHorizon = Math.Max(s.FeedHorizon, horizon), TombstonesPurgedAt = now }, cancellationToken);
+        await DeleteRowsAsync(partition, expired, cancellationToken);
+        if (expired.Count > 0)
+        {
+            LogTombstonesPurged(logger, expired.Count, state.LinkId, options.TombstoneRetention);
+        }
+
+        return state;
     }
 
     private async Task RecordHistoryAsync(string partition, SyncTrigger trigger, DateTimeOffset started, SyncOutcome outcome, string? requestId, CancellationToken cancellationToken)
@@ -410,6 +467,9 @@ public sealed class LinkSyncEngine
 
         await DeleteRowsAsync(partition, old, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Purged {Count} tombstones of link {LinkId} older than {Retention}")]
+    private static partial void LogTombstonesPurged(ILogger logger, int count, string linkId, TimeSpan retention);
 
     private async ValueTask ReachedAsync(SyncCheckpoint checkpoint)
     {

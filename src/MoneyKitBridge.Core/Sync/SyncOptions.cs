@@ -27,4 +27,15 @@ public sealed class SyncOptions
     /// <summary>How long transactions may go without refresh before the timer refreshes the link.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long a removed transaction's tombstone is kept for the change feed (<c>transactions/sync</c> of the bridge).
+    /// A feed cursor older than the purged tombstones is refused and its app starts over. Defaults to 30 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often a sync looks for tombstones past <see cref="TombstoneRetention"/>. Defaults to one day.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan TombstonePurgeInterval { get; set; } = TimeSpan.FromDays(1);
 }

@@ -54,6 +54,7 @@ public static class BridgeRegistration
         services.AddSingleton<LinkSnapshotReader>();
         services.AddSingleton<InstitutionCatalog>();
         services.AddSingleton<ProductDataReader>();
+        services.AddSingleton<LinkChangeFeed>();
         services.AddHostedService<Hosting.StartupWarmUp>();
         services.AddSingleton<LinkLifecycle>();
         services.AddSingleton<RefreshStaleLinksJob>();

@@ -35,6 +35,8 @@ public static class BridgeRoutes
     public const string GetLinkIdentityRoute = "links/{link_id}/identity";
     public const string GetLinkTransactions = nameof(GetLinkTransactions);
     public const string GetLinkTransactionsRoute = "links/{link_id}/transactions";
+    public const string SyncLinkTransactions = nameof(SyncLinkTransactions);
+    public const string SyncLinkTransactionsRoute = "links/{link_id}/transactions/sync";
     public const string RefreshLinkProducts = nameof(RefreshLinkProducts);
     public const string RefreshLinkProductsRoute = "links/{link_id}/products";
     public const string DeleteLink = nameof(DeleteLink);
@@ -77,6 +79,9 @@ public static class BridgeRoutes
             "The link's account owners from the snapshot (MoneyKit IdentityResponse); scope links:sensitive.", ChecksLinkId: true),
         new(GetLinkTransactions, Get, GetLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
             "Transactions of a link, newest first, paged (MoneyKit 2023-02-18 contract)."),
+        new(SyncLinkTransactions, Get, SyncLinkTransactionsRoute, BridgeScopes.LinksRead, "Transactions",
+            "The bridge's change feed of the link's transactions (MoneyKit's transactions/sync contract; replaced pending transactions are listed as removed).",
+            ChecksLinkId: true),
         new(RefreshLinkProducts, Post, RefreshLinkProductsRoute, BridgeScopes.LinksWrite, "Links",
             "Ask MoneyKit to refresh products, within MoneyKit's per-link limits.", ChecksLinkId: true, CallsMoneyKit: true),
         new(DeleteLink, Delete, DeleteLinkRoute, BridgeScopes.LinksWrite, "Links",

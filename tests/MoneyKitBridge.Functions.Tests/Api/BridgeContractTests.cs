@@ -62,6 +62,9 @@ public sealed class BridgeContractTests(ApiFixture fixture)
         Assert.Contains("credit_card", accounts["accounts"]!.AsArray().Select(a => a!["account_type"]!.GetValue<string>()));
         var page = await GetAsync($"/api/links/{linkId}/transactions?start_date=2000-01-01&size=5", reader, MoneyKitModels.TransactionsLegacy);
         Assert.Equal(5, page["transactions"]!.AsArray().Count);
+        var sync = await GetAsync($"/api/links/{linkId}/transactions/sync?size=5", reader, MoneyKitModels.TransactionsSync);
+        Assert.True(sync["has_more"]!.GetValue<bool>());
+        await GetAsync($"/api/links/{linkId}/transactions/sync?size=500&cursor={Uri.EscapeDataString(sync["cursor"]!["next"]!.GetValue<string>())}", reader, MoneyKitModels.TransactionsSync);
 
         using (var unauthorized = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{linkId}/accounts", token: null))
         {

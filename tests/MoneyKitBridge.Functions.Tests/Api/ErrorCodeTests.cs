@@ -17,6 +17,7 @@ public sealed class ErrorCodeTests(ApiFixture fixture)
         { "GET", "/api/links/{link}", false },
         { "GET", "/api/links/{link}/accounts", false },
         { "GET", "/api/links/{link}/transactions", false },
+        { "GET", "/api/links/{link}/transactions/sync", false },
         { "GET", "/api/users/some-user/links", false },
         { "GET", "/api/users/some-user/transactions", false },
         { "POST", "/api/links/{link}/products", true },
