@@ -21,11 +21,12 @@ public sealed class ConnectPagesTests(BrowserFixture system)
         await keyboard.PressAsync("Enter");
 
         // Institution: the search field has focus; searching keeps it; the matching bank follows the Search button.
-        await page.WaitForURLAsync(new Regex("/connect/lst_"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/connect/lst_"));
         await Assertions.Expect(page.GetByLabel("Search institutions")).ToBeFocusedAsync();
         await keyboard.TypeAsync("credentials");
+        await Assertions.Expect(page.GetByLabel("Search institutions")).ToHaveValueAsync("credentials");
         await keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("q=credentials"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("q=credentials"));
         await Assertions.Expect(page.GetByLabel("Search institutions")).ToBeFocusedAsync();
         await keyboard.PressAsync("Tab");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true })).ToBeFocusedAsync();

@@ -61,7 +61,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
             ["Demo__ClientSecret"] = ClientSecret,
             ["Demo__ConnectUrl"] = new Uri(sandbox.BaseAddress, "connect/").ToString() + "{token}",
         });
-        Assertions.SetDefaultExpectTimeout(20_000); // a loaded two-core machine; a passing expectation returns at once
+        Assertions.SetDefaultExpectTimeout(30_000); // a loaded two-core machine; a passing expectation returns at once
         playwright = await Playwright.CreateAsync();
         var launch = playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium.ExecutablePath(), Headless = true });
         await Task.WhenAll(bridge.WaitUntilReadyAsync(http, "api/openapi/v1.json"), demo.WaitUntilReadyAsync(http, "app.css"));
@@ -99,7 +99,10 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         {
             ViewportSize = new ViewportSize { Width = 1000, Height = 760 },
         });
-        context.SetDefaultTimeout(20_000);
+        // Generous bounds for a loaded two-core machine (other builds may starve the browser for seconds); a passing
+        // step returns as soon as it holds.
+        context.SetDefaultTimeout(45_000);
+        context.SetDefaultNavigationTimeout(45_000);
         return await BrowserPage.OpenAsync(context);
     }
 
