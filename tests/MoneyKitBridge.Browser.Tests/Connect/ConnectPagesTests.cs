@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using MoneyKitBridge.Browser.Tests.Demo;
+using MoneyKitBridge.Browser.Tests.Page;
 using MoneyKitBridge.Browser.Tests.Hosting;
 
 namespace MoneyKitBridge.Browser.Tests.Connect;

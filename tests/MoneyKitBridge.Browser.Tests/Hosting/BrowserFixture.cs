@@ -20,7 +20,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
     public const string ScreenshotsVariable = "BRIDGE_SCREENSHOTS";
 
     private const string ClientId = "browser-demo";
-    private static readonly string ClientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    /// <summary>The bridge client secret the demo backend holds (fresh per run).</summary>
+    public static readonly string ClientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private SandboxServer? sandbox;

@@ -5,7 +5,7 @@ using MoneyKitBridge.Browser.Tests.Connect;
 using MoneyKitBridge.Browser.Tests.Hosting;
 using MoneyKitBridge.Testing;
 
-namespace MoneyKitBridge.Browser.Tests.Demo;
+namespace MoneyKitBridge.Browser.Tests.Page;
 
 /// <summary>
 /// Every sandbox scenario of MoneyKit's seed clicked through the demo app end to end: demo backend → bridge link session →

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MoneyKitBridge.Browser.Tests.Hosting;
 
-namespace MoneyKitBridge.Browser.Tests.Demo;
+namespace MoneyKitBridge.Browser.Tests.Page;
 
 /// <summary>The demo page as its user sees it.</summary>
 public static partial class DemoUi
