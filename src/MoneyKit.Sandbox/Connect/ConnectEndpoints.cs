@@ -13,6 +13,8 @@ namespace MoneyKit.Sandbox.Connect;
 /// (OAuth Bank), or nothing (Instant Bank); then, optionally, the grant step (<c>POST .../grant</c>) narrows the accounts and
 /// products the link gets. Skipped, everything requested and every account is granted. Products are fetched at login when
 /// <c>settings.products.*.prefetch</c> says so (Instant Bank prefetches unless told not to); the others wait for their first refresh.
+/// <c>POST .../cancel</c> ends the session for a user who leaves. The steps themselves are <see cref="ConnectFlow"/>'s, shared with
+/// the HTML Connect UI (<see cref="ConnectPages"/>).
 /// </summary>
 internal static class ConnectEndpoints
 {

@@ -63,6 +63,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
             ["Demo__ConnectUrl"] = new Uri(sandbox.BaseAddress, "connect/").ToString() + "{token}",
         });
         Assertions.SetDefaultExpectTimeout(30_000); // a loaded two-core machine; a passing expectation returns at once
+        // Playwright drives the Chromium found by Chromium.ExecutablePath(); it must never fetch a browser of its own.
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         playwright = await Playwright.CreateAsync();
         var launch = playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium.ExecutablePath(), Headless = true });
         await Task.WhenAll(bridge.WaitUntilReadyAsync(http, "api/openapi/v1.json"), demo.WaitUntilReadyAsync(http, "app.css"));
