@@ -147,6 +147,18 @@ public sealed partial class ConnectPagesTests
         Assert.Contains("Connect session not found", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Malformed_form_is_a_400_page_and_changes_nothing()
+    {
+        var (sandbox, browser, token) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = browser;
+        using var content = new StringContent("institution_id=credentials_bank&" + new string('x', 5_000_000), System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
+        using var refused = await browser.PostAsync($"connect/{token}/institution", content);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("institution", await StepAsync(sandbox, token));
+    }
+
     [GeneratedRegex("(src|href)=\"(https?:)?//", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalReference();
 }

@@ -59,6 +59,9 @@ internal static class ConnectHtml
         return Page(title, body.ToString());
     }
 
+    public static string BadForm() =>
+        Page("Connect could not read the form", "<p>The answer could not be read. Go back and send the form again.</p>");
+
     public static string NotFound() =>
         Page("Connect session not found", "<p>This link session does not exist or has expired. Start again from the app.</p>");
 

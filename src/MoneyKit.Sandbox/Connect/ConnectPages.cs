@@ -35,7 +35,17 @@ internal static class ConnectPages
     private static async Task<IResult> AnswerAsync(
         string token, HttpContext context, ConnectFlow flow, Func<LinkSession, IFormCollection, ErrorResult?> answer, CancellationToken cancellationToken)
     {
-        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(cancellationToken) : FormCollection.Empty;
+        IFormCollection form;
+        try
+        {
+            form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(cancellationToken) : FormCollection.Empty;
+        }
+        catch (InvalidDataException)
+        {
+            // Not a form a browser would send (malformed or over the form limits): refused, the session unchanged.
+            return TypedResults.Content(ConnectHtml.BadForm(), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         return flow.WithSession(token, session =>
         {
             var before = session.Step;
