@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole MoneyKit Bridge system locally with one command, on a fresh clone:
 #   - installs Azurite from the lockfile (npm ci) if needed and builds the sandbox and the bridge (Release);
-#   - starts Azurite (tables, in memory: the data lives for this session only), the MoneyKit sandbox and the
-#     bridge standalone (its own timer schedule), each on a free 127.0.0.1 port, wired together
-#     (bridge -> sandbox as MoneyKit, sandbox webhooks -> bridge);
+#   - starts Azurite (tables, in memory: the data lives for this session only), the MoneyKit sandbox, the
+#     bridge standalone (its own timer schedule) and the demo app, each on a free 127.0.0.1 port, wired together
+#     (bridge -> sandbox as MoneyKit, sandbox webhooks -> bridge, demo -> bridge, demo page -> sandbox Connect UI);
 #   - creates a demo bridge client (random secret) and a demo user linked to Instant Bank through the bridge's API;
-#   - prints copy-paste curl commands, then runs until Ctrl-C, which stops everything it started.
+#   - prints the demo app's URL first (open it and link a bank by clicking), then copy-paste curl commands, and
+#     runs until Ctrl-C, which stops everything it started.
 #
 # Usage: scripts/run-local.sh [--no-build]
-# Optional environment: BRIDGE_PORT, SANDBOX_PORT (fixed ports instead of free ones).
+# Optional environment: BRIDGE_PORT, SANDBOX_PORT, DEMO_PORT (fixed ports instead of free ones).
 # Needs: .NET 10 SDK, Node.js 20 + npm, curl.
 set -euo pipefail
 
@@ -17,7 +18,7 @@ build=true
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=false ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-local.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +39,7 @@ say() { printf '%s\n' "$*" >&2; }
 session="$(mktemp -d "${TMPDIR:-/tmp}/moneykit-bridge-local.XXXXXX")"
 sandbox_pid=""
 bridge_pid=""
+demo_pid=""
 cleaned=false
 cleanup() {
   local status=$?
@@ -47,10 +49,10 @@ cleanup() {
   say ""
   say "Stopping ..."
   local pid
-  for pid in $bridge_pid $sandbox_pid; do
+  for pid in $demo_pid $bridge_pid $sandbox_pid; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $bridge_pid $sandbox_pid; do
+  for pid in $demo_pid $bridge_pid $sandbox_pid; do
     wait "$pid" 2>/dev/null || true
   done
   if declare -F azurite_stop >/dev/null; then azurite_stop; fi
@@ -68,7 +70,7 @@ trap 'exit 143' TERM
 fail() {
   say "run-local.sh: $*"
   local log
-  for log in "$session"/sandbox.log "$session"/bridge.log; do
+  for log in "$session"/sandbox.log "$session"/bridge.log "$session"/demo.log; do
     if [ -s "$log" ]; then
       say "--- last lines of $(basename "$log") ---"
       tail -n 20 "$log" >&2
@@ -100,9 +102,10 @@ fi
 
 sandbox_project="src/MoneyKit.Sandbox/MoneyKit.Sandbox.csproj"
 bridge_project="src/MoneyKitBridge.Functions/MoneyKitBridge.Functions.csproj"
+demo_project="samples/MoneyKitBridge.Demo/MoneyKitBridge.Demo.csproj"
 if [ "$build" = true ]; then
-  say "Building the MoneyKit sandbox and the bridge (Release) ..."
-  for project in "$sandbox_project" "$bridge_project"; do
+  say "Building the MoneyKit sandbox, the bridge and the demo app (Release) ..."
+  for project in "$sandbox_project" "$bridge_project" "$demo_project"; do
     if ! dotnet build "$project" --configuration Release --verbosity quiet -nologo >"$session/build.log" 2>&1; then
       cat "$session/build.log" >&2
       fail "building $project failed"
@@ -111,8 +114,10 @@ if [ "$build" = true ]; then
 fi
 sandbox_dll="$(dotnet msbuild "$sandbox_project" -getProperty:TargetPath -p:Configuration=Release)"
 bridge_dll="$(dotnet msbuild "$bridge_project" -getProperty:TargetPath -p:Configuration=Release)"
-[ -f "$sandbox_dll" ] || fail "$sandbox_dll is missing (run without --no-build)"
-[ -f "$bridge_dll" ] || fail "$bridge_dll is missing (run without --no-build)"
+demo_dll="$(dotnet msbuild "$demo_project" -getProperty:TargetPath -p:Configuration=Release)"
+for dll in "$sandbox_dll" "$bridge_dll" "$demo_dll"; do
+  [ -f "$dll" ] || fail "$dll is missing (run without --no-build)"
+done
 
 # --- Azurite (tables, in memory) ------------------------------------------------------------------------------------
 # shellcheck source=scripts/azurite.sh
@@ -123,8 +128,11 @@ unset BRIDGE_TEST_STORAGE
 sandbox_port="${SANDBOX_PORT:-$(azurite_free_port)}"
 bridge_port="${BRIDGE_PORT:-$(azurite_free_port)}"
 while [ "$bridge_port" = "$sandbox_port" ]; do bridge_port="$(azurite_free_port)"; done
+demo_port="${DEMO_PORT:-$(azurite_free_port)}"
+while [ "$demo_port" = "$sandbox_port" ] || [ "$demo_port" = "$bridge_port" ]; do demo_port="$(azurite_free_port)"; done
 sandbox_url="http://127.0.0.1:$sandbox_port"
 bridge_url="http://127.0.0.1:$bridge_port"
+demo_url="http://127.0.0.1:$demo_port"
 
 # --- credentials for this session only -------------------------------------------------------------------------------
 moneykit_client_id="local-bridge"
@@ -160,6 +168,17 @@ say "Starting the bridge on $bridge_url ..."
 ) >"$session/bridge.log" 2>&1 &
 bridge_pid=$!
 
+# --- the demo app (its backend holds the demo client's secret; the page never sees it) ----------------------------------
+say "Starting the demo app on $demo_url ..."
+(
+  cd "$session"
+  unset ASPNETCORE_URLS
+  export Demo__BridgeUrl="$bridge_url/" Demo__ClientId="$demo_client_id" Demo__ClientSecret="$demo_client_secret" \
+    Demo__ConnectUrl="$sandbox_url/connect/{token}"
+  exec dotnet "$demo_dll" --urls "$demo_url"
+) >"$session/demo.log" 2>&1 &
+demo_pid=$!
+
 wait_ready() { # name pid url (answers 200 once the app serves requests)
   local i
   for i in $(seq 1 600); do
@@ -171,6 +190,7 @@ wait_ready() { # name pid url (answers 200 once the app serves requests)
 }
 wait_ready sandbox "$sandbox_pid" "$sandbox_url/"
 wait_ready bridge "$bridge_pid" "$bridge_url/api/openapi/v1.json"
+wait_ready "demo app" "$demo_pid" "$demo_url/app.css"
 
 # --- demo user, linked through the bridge's own API --------------------------------------------------------------------
 call() { # method url [json-body] [bearer]  -> body on stdout, fails on non-2xx
@@ -212,12 +232,17 @@ transaction_count="$(json_get transactions.length <<<"$transactions_json" || ech
 # --- what to do now ------------------------------------------------------------------------------------------------
 cat <<EOF
 
+Open the demo app: $demo_url/?user=$demo_user
+  (link a bank by clicking; every sandbox scenario of MoneyKit's seed works there. Without ?user= each browser gets
+  a fresh user.)
+
 MoneyKit Bridge is running locally. Ctrl-C stops everything started here (data is in memory only).
 
+  demo     $demo_url/          the demo app (its backend holds the bridge client secret)
   bridge   $bridge_url/api/...   OpenAPI: $bridge_url/api/openapi/v1.json
-  sandbox  $sandbox_url          MoneyKit emulator (headless Connect: $sandbox_url/sandbox/connect/{link_session_token})
+  sandbox  $sandbox_url          MoneyKit emulator (Connect UI: $sandbox_url/connect/{link_session_token}, headless: /sandbox/connect/...)
   azurite  tables on $(sed -n 's|.*TableEndpoint=\(http://[^/]*\)/.*|\1|p' <<<"$storage") (in memory)
-  logs     $session/bridge.log, $session/sandbox.log
+  logs     $session/bridge.log, $session/sandbox.log, $session/demo.log
 
 Demo bridge client (this session only): client_id=$demo_client_id client_secret=$demo_client_secret
 Demo user '$demo_user' is linked to Instant Bank: link $link_id ($transaction_count transactions after the first sync)
@@ -242,8 +267,9 @@ EOF
 
 # Runs until Ctrl-C (or until the bridge or the sandbox stops on its own). A polling loop rather than
 # `wait -n`, which macOS's bash 3.2 lacks.
-while kill -0 "$bridge_pid" 2>/dev/null && kill -0 "$sandbox_pid" 2>/dev/null; do
+while kill -0 "$bridge_pid" 2>/dev/null && kill -0 "$sandbox_pid" 2>/dev/null && kill -0 "$demo_pid" 2>/dev/null; do
   sleep 1
 done
+if ! kill -0 "$demo_pid" 2>/dev/null; then fail "the demo app stopped on its own"; fi
 if kill -0 "$bridge_pid" 2>/dev/null; then fail "the sandbox stopped on its own"; fi
 fail "the bridge stopped on its own"

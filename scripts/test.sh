@@ -12,6 +12,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [ ! -x node_modules/.bin/azurite-table ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; exit 1; }
 fi
+
+# The browser tests (tests/MoneyKitBridge.Browser.Tests) drive Debian's chromium through Playwright, which never
+# downloads a browser. BRIDGE_TEST_CHROMIUM names another Chromium executable instead.
+if [ -z "${BRIDGE_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "Installing chromium for the browser tests (apt-get) ..."
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo_cmd="sudo"; fi
+    { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null; } \
+      || echo "apt-get could not install chromium: the browser tests will fail (install it, or set BRIDGE_TEST_CHROMIUM)"
+  else
+    echo "chromium is not installed and apt-get is unavailable: the browser tests will fail." \
+      "Install Chromium with your package manager and put it on PATH, or set BRIDGE_TEST_CHROMIUM to its executable."
+  fi
+fi
 dotnet restore Functions.sln --verbosity quiet || { echo "dotnet restore failed"; exit 1; }
 dotnet build Functions.sln --no-restore --configuration Release --verbosity quiet -nologo || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 

@@ -116,6 +116,24 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Cancel_ends_the_session_with_user_cancelled_and_creates_no_link()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        await sandbox.AuthenticateAsync();
+        var token = await StartSessionAsync(sandbox, "credentials_bank", "https://app.example/return");
+        var step = await PostStepAsync(sandbox, token, "cancel", new { });
+        Assert.Equal("failed", step["step"]!.GetValue<string>());
+        Assert.Equal("user_cancelled", step["error_code"]!.GetValue<string>());
+        Assert.Null(step["link_id"]);
+        Assert.Null(step["exchangeable_token"]);
+
+        using var again = await sandbox.Http.PostAsJsonAsync($"sandbox/connect/{token}/cancel", new { });
+        await SandboxHarness.AssertErrorAsync(again, 409, "link_session_error.wrong_step");
+        using var login = await sandbox.Http.PostAsJsonAsync($"sandbox/connect/{token}/credentials", new { username = "user_good", password = "pass_good" });
+        await SandboxHarness.AssertErrorAsync(login, 409, "link_session_error.wrong_step");
+    }
+
+    [Fact]
     public async Task Instant_bank_grants_everything_without_questions()
     {
         await using var sandbox = await SandboxHarness.StartAsync();

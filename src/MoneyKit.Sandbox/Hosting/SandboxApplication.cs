@@ -25,6 +25,7 @@ internal static class SandboxApplication
         services.AddSingleton<LinkWebhooks>();
         services.AddSingleton<ProductRefresher>();
         services.AddSingleton<LinkSessions>();
+        services.AddSingleton<ConnectFlow>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<FaultRules>();
         return services;
@@ -51,6 +52,7 @@ internal static class SandboxApplication
         app.MapAuthEndpoints();
         app.MapControlEndpoints();
         app.MapConnectEndpoints();
+        app.MapConnectPages();
 
         var api = app.MapGroup(string.Empty).AddEndpointFilter<ApiAuthenticationFilter>();
         api.MapInstitutionEndpoints();

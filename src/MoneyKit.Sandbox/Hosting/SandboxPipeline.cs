@@ -6,7 +6,7 @@ namespace MoneyKit.Sandbox;
 
 /// <summary>
 /// Around every request: <c>X-Request-Id</c>, <c>MoneyKit-Version</c> (a served version, else 422), injected faults and the request log
-/// (MoneyKit API calls only, not the <c>/sandbox</c> control surface), and a MoneyKit-shaped 500 instead of a stack trace.
+/// (MoneyKit API calls only, not the <c>/sandbox</c> control surface nor the <c>/connect</c> pages), and a MoneyKit-shaped 500 instead of a stack trace.
 /// </summary>
 internal static class SandboxPipeline
 {
@@ -14,7 +14,7 @@ internal static class SandboxPipeline
     {
         var response = context.Response;
         response.Headers["X-Request-Id"] = "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-        var isApi = !context.Request.Path.StartsWithSegments("/sandbox") && context.Request.Path != "/";
+        var isApi = !context.Request.Path.StartsWithSegments("/sandbox") && !context.Request.Path.StartsWithSegments("/connect") && context.Request.Path != "/";
         var services = context.RequestServices;
         var time = services.GetRequiredService<TimeProvider>();
         var method = context.Request.Method;
