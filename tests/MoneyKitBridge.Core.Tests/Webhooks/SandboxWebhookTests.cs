@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using MoneyKitBridge.Core.Storage;
@@ -255,6 +256,36 @@ public sealed class SandboxWebhookTests
         Assert.Equal("transactions", product.GetString("Product"));
         Assert.Equal("completed", product.GetString("State"));
         Assert.Equal(3, (await bed.EventRowsAsync(linkId)).Count);
+    }
+
+    [Fact]
+    public async Task Transactions_added_at_MoneyKit_after_the_first_sync_reach_the_snapshot_through_updates_available()
+    {
+        await using var bed = await WebhookTestBed.StartAsync();
+        var linkId = await bed.CreateLinkAsync();
+        await bed.SyncEngine.SyncAsync(linkId, MoneyKitBridge.Core.Sync.SyncTrigger.LinkCreated);
+        var before = (await bed.RowsAsync(linkId, LinkRows.TransactionPrefix)).Count;
+
+        using (var seed = await bed.Control.PostAsJsonAsync(new Uri($"sandbox/links/{linkId}/transactions/seed", UriKind.Relative), new { count = 90, days = 120 }))
+        {
+            seed.EnsureSuccessStatusCode();
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"webhooks/test/link/{linkId}", UriKind.Relative)))
+        {
+            request.Headers.Add("X-Client-Id", "sandbox_client_id");
+            request.Headers.Add("X-Client-Secret", "sandbox_client_secret");
+            request.Content = JsonContent.Create(new { webhook_event = "transactions.updates_available", webhook_idempotency_key = "seeded-later" });
+            using var test = await bed.Control.SendAsync(request);
+            test.EnsureSuccessStatusCode();
+        }
+
+        var delivery = await bed.NextDeliveryAsync();
+        Assert.Equal(WebhookOutcome.Applied, delivery.Outcome);
+        await delivery.Processing!.Background;
+        await bed.Processor.WhenIdleAsync();
+
+        Assert.Equal(before + 90, (await bed.RowsAsync(linkId, LinkRows.TransactionPrefix)).Count);
     }
 
     private static (int, string?) Short((int Status, string? ErrorCode, string Body) response) => (response.Status, response.ErrorCode);
