@@ -1,8 +1,17 @@
 namespace MoneyKitBridge.Core.Queries;
 
-/// <summary>A link's committed changes at one snapshot version, ordered by (sequence, transaction id).</summary>
-internal sealed record FeedView(long Version, long FeedSequence, FeedChange[] Changes, IReadOnlyList<StoredAccount> Accounts)
+/// <summary>
+/// A link's committed changes at one snapshot version from feed sequence <see cref="MinSequence"/> on (every change when
+/// it is <see cref="Everything"/>), ordered by (sequence, transaction id).
+/// </summary>
+internal sealed record FeedView(long Version, long FeedSequence, long MinSequence, FeedChange[] Changes, IReadOnlyList<StoredAccount> Accounts)
 {
+    /// <summary>The <see cref="MinSequence"/> of a view of every row of the partition.</summary>
+    public const long Everything = -1;
+
+    /// <summary>True when the view holds every change a consumer at <paramref name="from"/> may still need.</summary>
+    public bool Serves(FeedPosition from) => from.Sequence >= MinSequence;
+
     public static int Compare(FeedChange a, FeedChange b)
     {
         var bySequence = a.Sequence.CompareTo(b.Sequence);

@@ -10,8 +10,10 @@ namespace MoneyKitBridge.Core.Queries;
 /// the feed serves the rows up to the link's committed <see cref="LinkState.FeedSequence"/> ordered by
 /// (sequence, transaction id): a row being written by a sync that has not committed is never served, and a row a sync
 /// rewrites is served again at its new sequence, so a consumer following the cursors misses and repeats nothing.
-/// The ordered changes are loaded with one partition scan per snapshot version and kept in this process (cached by
-/// version, so they need no invalidation); the cursor alone carries the consumer's position.
+/// The ordered changes are loaded with one query per snapshot version and kept in this process (cached by version, so
+/// they need no invalidation): the whole partition for a consumer at the start, only the rows changed since its
+/// cursor's sequence for a consumer further on (the service filters them; a view serves every consumer at or after
+/// the sequence it was loaded from). The cursor alone carries the consumer's position.
 /// </summary>
 public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
 {
@@ -49,18 +51,18 @@ public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
             return ChangePage.Refused(ChangeFeedStatus.CursorExpired, from);
         }
 
-        var view = await GetViewAsync(state, cancellationToken);
+        var view = await GetViewAsync(state, from, cancellationToken);
         return view.Read(from, size);
     }
 
-    private async Task<FeedView> GetViewAsync(LinkState state, CancellationToken cancellationToken)
+    private async Task<FeedView> GetViewAsync(LinkState state, FeedPosition from, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(state.LinkId, out var cached) && cached.Version >= state.Version && cached.FeedSequence >= state.FeedSequence)
+        if (cache.TryGetValue(state.LinkId, out var cached) && cached.Version >= state.Version && cached.FeedSequence >= state.FeedSequence && cached.Serves(from))
         {
             return cached;
         }
 
-        var view = await LoadAsync(state, cancellationToken);
+        var view = await LoadAsync(state, from.Sequence >= 1 ? from.Sequence : FeedView.Everything, cancellationToken);
         if (cache.Count >= MaxCachedLinks)
         {
             cache.Clear();
@@ -70,16 +72,32 @@ public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
         return view;
     }
 
-    private async Task<FeedView> LoadAsync(LinkState state, CancellationToken cancellationToken)
+    private async Task<FeedView> LoadAsync(LinkState state, long minSequence, CancellationToken cancellationToken)
     {
         var partition = LinkRows.Partition(state.LinkId);
         var accounts = LinkSnapshotReader.ReadAccountsAsync(tables, partition, Columns, cancellationToken);
-        var rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, TransactionRow.FromEntity, cancellationToken);
+        List<TransactionRow> rows;
+        if (minSequence == FeedView.Everything)
+        {
+            rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, TransactionRow.FromEntity, cancellationToken);
+        }
+        else
+        {
+            rows = [];
+            await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.ChangedSinceFilter(partition, minSequence), select: Columns, cancellationToken: cancellationToken))
+            {
+                if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+                {
+                    rows.Add(TransactionRow.FromEntity(row));
+                }
+            }
+        }
+
         var changes = rows
-            .Where(t => t.ChangeSeq <= state.FeedSequence)
+            .Where(t => t.ChangeSeq <= state.FeedSequence && t.ChangeSeq >= minSequence)
             .Select(t => new FeedChange(t.ChangeSeq, t.TransactionId, t.CreatedSeq, t.Removed, t.Removed ? string.Empty : t.Json))
             .ToList();
         changes.Sort(FeedView.Compare);
-        return new FeedView(state.Version, state.FeedSequence, [.. changes], await accounts);
+        return new FeedView(state.Version, state.FeedSequence, minSequence, [.. changes], await accounts);
     }
 }

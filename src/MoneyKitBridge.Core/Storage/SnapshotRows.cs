@@ -71,6 +71,17 @@ public sealed record TransactionRow(
     public static string PendingFilter(string partition) =>
         LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Pending eq {true}");
 
+    /// <summary>
+    /// Filter of a link's accounts and of its transaction rows changed at feed sequence <paramref name="minSequence"/> or
+    /// later (≥ 1: rows written before the feed existed have no sequence and never match).
+    /// </summary>
+    public static string ChangedSinceFilter(string partition, long minSequence)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minSequence, 1);
+        return TableKeys.PartitionFilter(partition) + " and ((" + TableKeys.RowKeyPrefixFilter(LinkRows.AccountPrefix) + ") or "
+            + TableClient.CreateQueryFilter($"ChangeSeq ge {minSequence}") + ")";
+    }
+
     /// <summary>Filter of a link's tombstones.</summary>
     public static string TombstoneFilter(string partition) =>
         LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Removed eq {true}");

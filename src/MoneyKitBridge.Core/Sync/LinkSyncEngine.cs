@@ -217,6 +217,8 @@ public sealed partial class LinkSyncEngine
                 updated += page.Transactions.Updated.Count;
                 removed += deletes.Count;
 
+                state = await KeepLeaseAsync(state, owner, cancellationToken);
+
                 // Updated rows are merged, keeping the sequence they were created at; removed ones become tombstones
                 // (merged, so batched: a merge of an absent row does not fail the batch as a delete would).
                 var removedAt = time.GetUtcNow();
@@ -272,6 +274,7 @@ public sealed partial class LinkSyncEngine
             if (state.TransactionsRefreshedAt is { } refreshed && (state.PendingRefreshedAt is null || refreshed > state.PendingRefreshedAt))
             {
                 pendingStep = true;
+                state = await KeepLeaseAsync(state, owner, cancellationToken);
                 pendingReplaced = await ReplacePendingAsync(partition, refreshed, pendingSeq, cancellationToken);
                 await ReachedAsync(SyncCheckpoint.PendingReplaced);
             }
@@ -347,6 +350,19 @@ public sealed partial class LinkSyncEngine
             // Accounts not granted, or read-limited: keep the last snapshot.
             return false;
         }
+    }
+
+    /// <summary>
+    /// Renews the lease before data is written when half of it has run out (a slow MoneyKit, a stalled process), so a run
+    /// that lost its lease to another instance stops before writing rows with a feed sequence the other run may already
+    /// have committed past. Costs nothing while pages come quickly (every page commit renews the lease).
+    /// </summary>
+    private async Task<LinkState> KeepLeaseAsync(LinkState state, string owner, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return state.LeaseUntil is { } until && now < until - options.LeaseDuration / 2
+            ? state
+            : await CommitAsync(state, owner, s => s with { LeaseUntil = now + options.LeaseDuration }, cancellationToken);
     }
 
     private async Task<LinkState> CommitAsync(LinkState state, string owner, Func<LinkState, LinkState> change, CancellationToken cancellationToken)

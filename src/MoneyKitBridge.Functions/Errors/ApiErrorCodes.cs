@@ -27,6 +27,12 @@ public static class ApiErrorCodes
     /// <summary>The route exists but not for this HTTP method.</summary>
     public const string MethodNotAllowed = "api_error.request.method_not_allowed";
 
+    /// <summary>
+    /// A change feed cursor (<c>transactions/sync</c> of the bridge) older than the removals the bridge keeps: the app
+    /// starts over without a cursor. The bridge's own code (MoneyKit documents no cursor lifetime), answered with 400.
+    /// </summary>
+    public const string CursorExpired = "api_error.request.cursor_expired";
+
     /// <summary>The request body is larger than allowed.</summary>
     public const string PayloadTooLarge = "api_error.request.payload_too_large";
 

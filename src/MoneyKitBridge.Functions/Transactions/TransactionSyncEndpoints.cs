@@ -12,9 +12,6 @@ namespace MoneyKitBridge.Functions.Transactions;
 /// </summary>
 public static class TransactionSyncEndpoints
 {
-    /// <summary>The error of a cursor older than the removals the bridge keeps (400): the app starts over without a cursor.</summary>
-    public const string CursorExpired = "api_error.request.cursor_expired";
-
     public static IEndpointRouteBuilder MapTransactionSyncEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapBridgeRoute(BridgeRoutes.SyncLinkTransactions, SyncLinkTransactionsAsync);
@@ -40,7 +37,7 @@ public static class TransactionSyncEndpoints
         {
             ChangeFeedStatus.CursorExpired => ApiErrorResults.Create(
                 StatusCodes.Status400BadRequest,
-                CursorExpired,
+                ApiErrorCodes.CursorExpired,
                 "This cursor is older than the removed transactions the bridge keeps. Start over: call without a cursor and replace your copy of the link's transactions."),
             ChangeFeedStatus.CursorUnknown => ApiErrorResults.Validation([new ValidationError(["query", "cursor"], "cursor is not a cursor of this link's transactions/sync.", "value_error")]),
             _ => Render(link_id, state!, page),

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Tests.Harness;
+using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Tests.Sync;
 
@@ -108,5 +110,37 @@ public sealed class SyncFaultTests
         Assert.Equal(SyncStatus.Completed, resumed.Status);
         Assert.Null((await harness.Reader.GetStateAsync(linkId))!.LeaseOwner);
         await SnapshotAssert.StoredEqualsUpstreamAsync(harness, linkId);
+    }
+
+    [Fact]
+    public async Task A_run_that_lost_its_lease_to_another_instance_writes_no_more_rows()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        var linkId = await harness.CreateLinkAsync();
+        await harness.SeedAsync(linkId, 300);
+        var takenOver = false;
+        harness.Engine.Checkpoint = async point =>
+        {
+            if (point == SyncCheckpoint.PageCommitted && !takenOver)
+            {
+                // The run stalls past its lease and another instance claims the link.
+                takenOver = true;
+                harness.Clock.Advance(TimeSpan.FromMinutes(3));
+                await harness.States.UpdateAsync(linkId, s => s with { LeaseOwner = "other-instance", LeaseUntil = harness.Clock.GetUtcNow().AddMinutes(2) });
+            }
+        };
+
+        await Assert.ThrowsAsync<SyncLeaseLostException>(() => harness.Engine.SyncAsync(linkId, SyncTrigger.Webhook));
+
+        var state = (await harness.States.GetAsync(linkId))!;
+        Assert.Equal(1, state.FeedSequence);
+        var sequences = new List<long>();
+        await foreach (var row in harness.Tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(LinkRows.Partition(linkId), LinkRows.TransactionPrefix)))
+        {
+            sequences.Add(TransactionRow.FromEntity(row).ChangeSeq);
+        }
+
+        Assert.Equal(100, sequences.Count); // the first page only
+        Assert.All(sequences, s => Assert.Equal(1, s));
     }
 }

@@ -8,7 +8,6 @@ using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.Functions.Tests.Api;
 using MoneyKitBridge.Functions.Tests.Auth;
 using MoneyKitBridge.Functions.Tests.Hosting;
-using MoneyKitBridge.Functions.Transactions;
 using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.Functions.Tests.Transactions;
@@ -158,7 +157,7 @@ public sealed class TransactionSyncEndpointsTests(ApiFixture fixture)
 
         using (var expired = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{linkId}/transactions/sync?cursor={old}", await fixture.ReaderTokenAsync()))
         {
-            var body = await MoneyKitErrors.AssertAsync(expired, HttpStatusCode.BadRequest, TransactionSyncEndpoints.CursorExpired);
+            var body = await MoneyKitErrors.AssertAsync(expired, HttpStatusCode.BadRequest, ApiErrorCodes.CursorExpired);
             Assert.Contains("Start over", body.GetProperty("error_message").GetString(), StringComparison.Ordinal);
         }
 
