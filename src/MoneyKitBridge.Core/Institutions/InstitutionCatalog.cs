@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Storage;
@@ -17,7 +16,7 @@ namespace MoneyKitBridge.Core.Institutions;
 /// </summary>
 public sealed class InstitutionCatalog : IDisposable
 {
-    private readonly BridgeTables tables;
+    private readonly InstitutionStore store;
     private readonly MoneyKitClient moneyKit;
     private readonly InstitutionCacheOptions options;
     private readonly TimeProvider time;
@@ -30,7 +29,7 @@ public sealed class InstitutionCatalog : IDisposable
     public InstitutionCatalog(BridgeTables tables, MoneyKitClient moneyKit, IOptions<InstitutionCacheOptions> options, TimeProvider time, ILogger<InstitutionCatalog> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.tables = tables;
+        store = new InstitutionStore(tables);
         this.moneyKit = moneyKit;
         this.options = options.Value;
         this.time = time;
@@ -48,7 +47,7 @@ public sealed class InstitutionCatalog : IDisposable
             return copy.List;
         }
 
-        var catalog = await ReadCatalogAsync(cancellationToken);
+        var catalog = await store.ReadCatalogAsync(cancellationToken);
         if (catalog?.Generation is null || catalog.FetchedAt is null)
         {
             return await FillFirstAsync(cancellationToken);
@@ -91,7 +90,7 @@ public sealed class InstitutionCatalog : IDisposable
         await firstFill.WaitAsync(cancellationToken);
         try
         {
-            var catalog = await ReadCatalogAsync(cancellationToken);
+            var catalog = await store.ReadCatalogAsync(cancellationToken);
             if (catalog?.Generation is not null && catalog.FetchedAt is not null)
             {
                 var existing = await LoadAsync(catalog.Generation, catalog.FetchedAt.Value, cancellationToken);
@@ -111,22 +110,11 @@ public sealed class InstitutionCatalog : IDisposable
             }
 
             var row = new InstitutionCatalogRow(fetched.Generation, fetched.FetchedAt, fetched.Institutions.Count, null, null);
-            try
-            {
-                if (catalog is null)
-                {
-                    await tables.Institutions.AddCheckedAsync(row.ToEntity(), cancellationToken);
-                }
-                else
-                {
-                    await tables.Institutions.UpdateCheckedAsync(row.ToEntity(), catalog.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            if (await store.TryWriteCatalogAsync(row, catalog?.ETag ?? default, cancellationToken) is null)
             {
                 // Another instance stored its copy first: use that one.
-                await DeleteGenerationAsync(fetched.Generation, cancellationToken);
-                var winner = await ReadCatalogAsync(cancellationToken);
+                await store.DeleteGenerationAsync(fetched.Generation, cancellationToken);
+                var winner = await store.ReadCatalogAsync(cancellationToken);
                 fetched = await LoadAsync(winner!.Generation!, winner.FetchedAt!.Value, cancellationToken);
             }
 
@@ -148,11 +136,12 @@ public sealed class InstitutionCatalog : IDisposable
         try
         {
             // The claim: whoever moves NextAttemptAt first revalidates; the others keep serving the copy.
-            claimed = await tables.Institutions.UpdateCheckedAsync((catalog with { NextAttemptAt = nextAttempt }).ToEntity(), catalog.ETag, TableUpdateMode.Replace);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
-        {
-            return;
+            if (await store.TryWriteCatalogAsync(catalog with { NextAttemptAt = nextAttempt }, catalog.ETag) is not { } etag)
+            {
+                return;
+            }
+
+            claimed = etag;
         }
         catch (RequestFailedException e)
         {
@@ -163,19 +152,14 @@ public sealed class InstitutionCatalog : IDisposable
         try
         {
             var fresh = await FetchAndStoreAsync(CancellationToken.None);
-            try
+            if (await store.TryWriteCatalogAsync(new InstitutionCatalogRow(fresh.Generation, fresh.FetchedAt, fresh.Institutions.Count, null, null), claimed) is null)
             {
-                await tables.Institutions.UpdateCheckedAsync(
-                    new InstitutionCatalogRow(fresh.Generation, fresh.FetchedAt, fresh.Institutions.Count, null, null).ToEntity(), claimed, TableUpdateMode.Replace);
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
-            {
-                await DeleteGenerationAsync(fresh.Generation, CancellationToken.None);
+                await store.DeleteGenerationAsync(fresh.Generation);
                 return;
             }
 
             local = new LocalCopy(fresh, time.GetUtcNow());
-            await DeleteGenerationAsync(catalog.Generation!, CancellationToken.None);
+            await store.DeleteGenerationAsync(catalog.Generation!);
         }
         catch (Exception e) when (e is MoneyKitException or RequestFailedException)
         {
@@ -183,7 +167,7 @@ public sealed class InstitutionCatalog : IDisposable
             InstitutionLog.ServingStale(logger, reason, catalog.FetchedAt!.Value, nextAttempt);
             try
             {
-                await tables.Institutions.UpdateCheckedAsync((catalog with { NextAttemptAt = nextAttempt, LastError = reason }).ToEntity(), claimed, TableUpdateMode.Replace);
+                await store.TryWriteCatalogAsync(catalog with { NextAttemptAt = nextAttempt, LastError = reason }, claimed);
             }
             catch (RequestFailedException)
             {
@@ -195,22 +179,8 @@ public sealed class InstitutionCatalog : IDisposable
     private static string Reason(MoneyKitException e) =>
         e.Status == 0 ? "no answer" : $"{e.Status} {e.ErrorCode}".TrimEnd();
 
-    private async Task<InstitutionCatalogRow?> ReadCatalogAsync(CancellationToken cancellationToken)
-    {
-        var response = await tables.Institutions.GetEntityIfExistsAsync<TableEntity>(InstitutionKeys.CatalogPartition, InstitutionKeys.CatalogRow, cancellationToken: cancellationToken);
-        return response.HasValue ? InstitutionCatalogRow.FromEntity(response.Value!) : null;
-    }
-
-    private async Task<InstitutionList> LoadAsync(string generation, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
-    {
-        var rows = new List<InstitutionRow>();
-        await foreach (var entity in tables.Institutions.QueryAsync<TableEntity>(TableKeys.PartitionFilter(generation), cancellationToken: cancellationToken))
-        {
-            rows.Add(InstitutionRow.FromEntity(entity));
-        }
-
-        return new InstitutionList(generation, fetchedAt, rows);
-    }
+    private async Task<InstitutionList> LoadAsync(string generation, DateTimeOffset fetchedAt, CancellationToken cancellationToken) =>
+        new(generation, fetchedAt, await store.LoadAsync(generation, cancellationToken));
 
     /// <summary>Pages through MoneyKit's list and writes it whole into a new generation partition.</summary>
     private async Task<InstitutionList> FetchAndStoreAsync(CancellationToken cancellationToken)
@@ -236,10 +206,7 @@ public sealed class InstitutionCatalog : IDisposable
 
         var fetchedAt = time.GetUtcNow();
         var generation = InstitutionKeys.Generation(fetchedAt);
-        foreach (var chunk in rows.Values.Chunk(100))
-        {
-            await tables.Institutions.SubmitCheckedAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.ToEntity(generation))), cancellationToken);
-        }
+        await store.WriteGenerationAsync(generation, rows.Values, cancellationToken);
 
         InstitutionLog.Fetched(logger, rows.Count, pages, generation);
         return new InstitutionList(generation, fetchedAt, rows.Values);
@@ -256,27 +223,6 @@ public sealed class InstitutionCatalog : IDisposable
         var name = institution.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;
         var featured = institution.TryGetProperty("is_featured", out var f) && f.ValueKind == JsonValueKind.True;
         return new InstitutionRow(id.GetString()!, name, featured, institution.GetRawText());
-    }
-
-    private async Task DeleteGenerationAsync(string generation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var keys = new List<string>();
-            await foreach (var entity in tables.Institutions.QueryAsync<TableEntity>(TableKeys.PartitionFilter(generation), select: ["RowKey"], cancellationToken: cancellationToken))
-            {
-                keys.Add(entity.RowKey);
-            }
-
-            foreach (var chunk in keys.Chunk(100))
-            {
-                await tables.Institutions.SubmitCheckedAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(generation, k), ETag.All)), cancellationToken);
-            }
-        }
-        catch (RequestFailedException)
-        {
-            // An old copy left behind costs storage only; the catalog row no longer names it.
-        }
     }
 
     private sealed record LocalCopy(InstitutionList List, DateTimeOffset CheckedAt);

@@ -2,6 +2,7 @@ using MoneyKitBridge.Core.Institutions;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Errors;
 using MoneyKitBridge.Functions.Hosting;
+using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Functions.Institutions;
 
@@ -23,7 +24,12 @@ public static class InstitutionEndpoints
             return error;
         }
 
-        var (page, next) = query.Apply(await catalog.GetAsync(context.RequestAborted));
+        if (await TryGetListAsync(catalog, context) is not { } list)
+        {
+            return MoneyKitOutageFilter.Unavailable(context, new MoneyKitException("No copy of MoneyKit's institution list yet."));
+        }
+
+        var (page, next) = query.Apply(list);
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
@@ -43,9 +49,30 @@ public static class InstitutionEndpoints
             return NotFound();
         }
 
-        return (await catalog.GetAsync(context.RequestAborted)).Find(institution_id) is { } institution
+        if (await TryGetListAsync(catalog, context) is not { } list)
+        {
+            return MoneyKitOutageFilter.Unavailable(context, new MoneyKitException("No copy of MoneyKit's institution list yet."));
+        }
+
+        return list.Find(institution_id) is { } institution
             ? new RawJsonResult(StatusCodes.Status200OK, writer => writer.WriteRawValue(institution.Json, skipInputValidation: true))
             : NotFound();
+    }
+
+    /// <summary>
+    /// The shared copy, or null when there is none yet and MoneyKit refused or failed to give one (whatever its answer,
+    /// the app gets a MoneyKit-shaped 503 with <c>Retry-After</c>, never a bare error).
+    /// </summary>
+    private static async Task<InstitutionList?> TryGetListAsync(InstitutionCatalog catalog, HttpContext context)
+    {
+        try
+        {
+            return await catalog.GetAsync(context.RequestAborted);
+        }
+        catch (MoneyKitException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static IResult NotFound() =>

@@ -141,4 +141,22 @@ public sealed class BridgeContractTests(ApiFixture fixture)
             await AssertShapeAsync(response, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"));
         }
     }
+
+    [Fact]
+    public async Task Account_numbers_and_identity_answer_in_the_published_2023_02_18_models()
+    {
+        var (linkId, _) = await fixture.ConnectAsync("contract-sensitive");
+        var sdk = await fixture.SdkTokenAsync();
+        await GetAsync($"/api/links/{linkId}/accounts/numbers", sdk, MoneyKitModels.AccountNumbersLegacy);
+        await GetAsync($"/api/links/{linkId}/identity", sdk, MoneyKitModels.Identity);
+
+        var (notGranted, _) = await fixture.ConnectAsync("contract-sensitive-not-granted", products: ["transactions"]);
+        foreach (var route in new[] { "accounts/numbers", "identity" })
+        {
+            using var forbidden = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{notGranted}/{route}", sdk);
+            await AssertShapeAsync(forbidden, HttpStatusCode.Forbidden, MoneyKitModels.Error("link_error.forbidden_action"));
+            using var missing = await fixture.SendAsync(HttpMethod.Get, $"/api/links/mk_missing_link/{route}", sdk);
+            await AssertShapeAsync(missing, HttpStatusCode.NotFound, MoneyKitModels.Error("link_error.not_found"));
+        }
+    }
 }

@@ -11,7 +11,7 @@ namespace MoneyKitBridge.Functions.Tests.Api;
 [Collection(ApiTestGroup.Name)]
 public sealed class ErrorCodeTests(ApiFixture fixture)
 {
-    /// <summary>Every bearer-protected app route (method, path with <c>{link}</c>, needs links:write).</summary>
+    /// <summary>Every bearer-protected app route (method, path with <c>{link}</c>, needs a scope beyond links:read: links:write or links:sensitive).</summary>
     public static TheoryData<string, string, bool> Routes() => new()
     {
         { "GET", "/api/links/{link}", false },
@@ -20,6 +20,11 @@ public sealed class ErrorCodeTests(ApiFixture fixture)
         { "GET", "/api/links/{link}/transactions/sync", false },
         { "GET", "/api/users/some-user/links", false },
         { "GET", "/api/users/some-user/transactions", false },
+        { "GET", "/api/users/some-user/accounts", false },
+        { "GET", "/api/institutions", false },
+        { "GET", "/api/institutions/instant_bank", false },
+        { "GET", "/api/links/{link}/accounts/numbers", true },
+        { "GET", "/api/links/{link}/identity", true },
         { "POST", "/api/links/{link}/products", true },
         { "DELETE", "/api/links/{link}", true },
         { "POST", "/api/link-session", true },
