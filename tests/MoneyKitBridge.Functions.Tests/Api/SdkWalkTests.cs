@@ -113,9 +113,8 @@ public sealed class SdkWalkTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badQuery);
         Assert.Equal("api_error.request.validation_failed", badQueryBody["error_code"]!.GetValue<string>());
 
-        // Sync to the end (GET links/{id}/transactions/sync) belongs here: the bridge's change feed is being built on
-        // another branch (issue 14); its walk step is added with it.
-        await SyncToTheEndAsync(sdk, linkId);
+        // Sync to the end: a mirror built from the feed, page by page from an empty cursor, holds exactly the link's transactions.
+        Assert.Equal(allIds.Order(StringComparer.Ordinal), (await SyncToTheEndAsync(sdk, linkId)).Order(StringComparer.Ordinal));
 
         // Refresh.
         var (refresh, _) = await sdk.PostAsync($"links/{linkId}/products", new JsonObject { ["products"] = new JsonArray("transactions") });
@@ -127,12 +126,27 @@ public sealed class SdkWalkTests(ApiFixture fixture)
         Assert.Empty(MoneyKitModels.Error("link_error.not_found").Check(missingBody, "$"));
     }
 
-    /// <summary>The walk's place for <c>GET links/{id}/transactions/sync</c> (the change feed, another branch of issue 14).</summary>
-    private static Task SyncToTheEndAsync(MoneyKitSdkClient sdk, string linkId)
+    /// <summary>Follows <c>GET links/{id}/transactions/sync</c> from an empty cursor until <c>has_more</c> is false; the ids a mirror ends with.</summary>
+    private static async Task<HashSet<string>> SyncToTheEndAsync(MoneyKitSdkClient sdk, string linkId)
     {
-        _ = sdk;
-        _ = linkId;
-        return Task.CompletedTask;
+        var mirror = new HashSet<string>(StringComparer.Ordinal);
+        string? cursor = null;
+        for (var pages = 0; pages < 20; pages++)
+        {
+            var page = await sdk.GetOkAsync($"links/{linkId}/transactions/sync?size=5" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor)));
+            Assert.Empty(MoneyKitModels.TransactionsSync.Check(page, "$"));
+            var changes = page["transactions"]!;
+            mirror.UnionWith(Ids(changes["created"], "transaction_id"));
+            mirror.UnionWith(Ids(changes["updated"], "transaction_id"));
+            mirror.ExceptWith(changes["removed"]!.AsArray().Select(id => id!.GetValue<string>()));
+            cursor = page["cursor"]!["next"]!.GetValue<string>();
+            if (!page["has_more"]!.GetValue<bool>())
+            {
+                return mirror;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException("The feed still had more after 20 pages of 5 (22 transactions).");
     }
 
     private static List<string> Ids(JsonNode? array, string field) => [.. array!.AsArray().Select(e => e![field]!.GetValue<string>())];
