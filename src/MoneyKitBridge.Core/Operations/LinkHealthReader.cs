@@ -19,6 +19,13 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
     /// <summary>Webhook events the detail lists (newest first).</summary>
     public const int MaxWebhookEvents = 50;
 
+    /// <summary>The state row columns the list reads (not the cursor, lease or feed bookkeeping).</summary>
+    private static readonly string[] ListColumns =
+    [
+        nameof(LinkState.LinkId), nameof(LinkState.State), nameof(LinkState.ErrorCode), nameof(LinkState.LinkJson), nameof(LinkState.TransactionsRefreshedAt),
+        nameof(LinkState.LastSyncAt), nameof(LinkState.SyncBlockedBy), nameof(LinkState.DeletedAt),
+    ];
+
     private readonly RefreshOptions settings = refresh.Value;
 
     /// <summary>The page of links matching <paramref name="query"/>; deleted links only when asked for by state.</summary>
@@ -35,7 +42,7 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
 
         var matching = new List<LinkHealthSummary>();
         var filter = TableClient.CreateQueryFilter($"RowKey eq {LinkRows.StateRow}");
-        await foreach (var entity in tables.States.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in tables.States.QueryAsync<TableEntity>(filter, select: ListColumns, cancellationToken: cancellationToken))
         {
             var state = LinkState.FromEntity(entity);
             var summary = Summarize(state, index.GetValueOrDefault(state.LinkId), now);
@@ -121,8 +128,9 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
             lag = Math.Max(0, (now - up).TotalSeconds); // MoneyKit has data the bridge never synced
         }
 
+        // The planner refreshes connected links only (a link error or a sync stopped by one waits for MoneyKit's next state change).
         DateTimeOffset? nextDue = null;
-        if (!state.IsDeleted)
+        if (stateName == MoneyKitLinkStates.Connected && state.SyncBlockedBy is null)
         {
             var staleAt = (synced ?? now) + settings.StaleAfter;
             var notBefore = index?.NotBefore ?? LinkIndexRow.Never;

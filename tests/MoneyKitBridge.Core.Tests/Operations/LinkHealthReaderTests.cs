@@ -65,6 +65,8 @@ public sealed class LinkHealthReaderTests : IAsyncLifetime
         Assert.Null(links["mk_unknown"].LagSeconds);
         Assert.Equal(now.AddHours(-2) + StaleAfter, links["mk_behind"].NextRefreshDue);
         Assert.Equal(now.AddHours(5), links["mk_caught_up"].NextRefreshDue);
+        await LinkAsync("mk_in_error", "error", "auth_expired", synced: now.AddHours(-2));
+        Assert.Null((await Reader().ListAsync(new("error", null, null, 1, 25))).Links.Single().NextRefreshDue); // the planner refreshes connected links only
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public sealed class OpsEndpointsTests(ApiFixture fixture)
         Assert.Contains(healthy, connected.Keys);
         Assert.DoesNotContain(broken, connected.Keys);
         Assert.True(connected[healthy].GetProperty("healthy").GetBoolean());
+        Assert.Equal(JsonValueKind.String, connected[healthy].GetProperty("next_refresh_due").ValueKind);
         Assert.Empty(Links(await fixture.GetJsonAsync("/api/ops/links?state=connected&error=auth_expired", ops)));
 
         // Just synced: fresh, not stale.
@@ -109,7 +110,7 @@ public sealed class OpsEndpointsTests(ApiFixture fixture)
         Assert.Equal("user_setup_required", link.GetProperty("error_code").GetString());
         Assert.False(link.GetProperty("healthy").GetBoolean());
         Assert.Equal(JsonValueKind.Number, link.GetProperty("lag_seconds").ValueKind);
-        Assert.Equal(JsonValueKind.String, link.GetProperty("next_refresh_due").ValueKind);
+        Assert.Equal(JsonValueKind.Null, link.GetProperty("next_refresh_due").ValueKind); // the planner refreshes connected links only
 
         var transactions = Assert.Single(detail.GetProperty("products").EnumerateArray(), p => p.GetProperty("product").GetString() == "transactions");
         Assert.Equal(JsonValueKind.String, transactions.GetProperty("refreshed_at").ValueKind);
