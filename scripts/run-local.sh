@@ -139,6 +139,8 @@ moneykit_client_id="local-bridge"
 moneykit_client_secret="$(random_hex 24)"
 demo_client_id="local-demo-client"
 demo_client_secret="$(random_hex 24)"
+ops_client_id="local-operator"
+ops_client_secret="$(random_hex 24)"
 signing_key="$(random_base64 48)"
 demo_user="demo-user"
 
@@ -161,7 +163,7 @@ say "Starting the bridge on $bridge_url ..."
     MoneyKit__BaseUrl="$sandbox_url/" \
     MoneyKit__ClientId="$moneykit_client_id" MoneyKit__ClientSecret="$moneykit_client_secret" \
     Auth__SigningKey="$signing_key" \
-    Auth__Clients="[{\"client_id\":\"$demo_client_id\",\"client_secret\":\"$demo_client_secret\",\"scopes\":[\"links:read\",\"links:write\",\"links:sensitive\"]}]" \
+    Auth__Clients="[{\"client_id\":\"$demo_client_id\",\"client_secret\":\"$demo_client_secret\",\"scopes\":[\"links:read\",\"links:write\",\"links:sensitive\"]},{\"client_id\":\"$ops_client_id\",\"client_secret\":\"$ops_client_secret\",\"scopes\":[\"ops:read\"]}]" \
     Webhooks__PublicUrl="$bridge_url/api/webhooks/moneykit" \
     Standalone__RunTimer=true
   exec dotnet "$bridge_dll" --urls "$bridge_url"
@@ -240,11 +242,13 @@ MoneyKit Bridge is running locally. Ctrl-C stops everything started here (data i
 
   demo     $demo_url/          the demo app (its backend holds the bridge client secret)
   bridge   $bridge_url/api/...   OpenAPI: $bridge_url/api/openapi/v1.json
+  ops      $bridge_url/api/ops      operator view (sign in with the operator client below)
   sandbox  $sandbox_url          MoneyKit emulator (Connect UI: $sandbox_url/connect/{link_session_token}, headless: /sandbox/connect/...)
   azurite  tables on $(sed -n 's|.*TableEndpoint=\(http://[^/]*\)/.*|\1|p' <<<"$storage") (in memory)
   logs     $session/bridge.log, $session/sandbox.log, $session/demo.log
 
 Demo bridge client (this session only): client_id=$demo_client_id client_secret=$demo_client_secret
+Operator client (ops:read only, this session only): client_id=$ops_client_id client_secret=$ops_client_secret
 Demo user '$demo_user' is linked to Instant Bank: link $link_id ($transaction_count transactions after the first sync)
 
 Get a token (valid for the expires_in seconds of its answer):

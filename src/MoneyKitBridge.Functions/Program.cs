@@ -7,6 +7,7 @@ using MoneyKitBridge.Functions.LinkProducts;
 using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.Functions.OpenApi;
+using MoneyKitBridge.Functions.Operations;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.Functions.Transactions;
@@ -41,6 +42,7 @@ try
     app.MapTransactionSyncEndpoints();
     app.MapLinkSessionEndpoints();
     app.MapWebhookEndpoints();
+    app.MapOpsEndpoints();
     app.ScheduleRefreshTimer();
     app.MapOpenApiEndpoints();
 

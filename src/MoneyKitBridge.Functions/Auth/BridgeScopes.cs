@@ -15,6 +15,12 @@ public static class BridgeScopes
     /// </summary>
     public const string LinksSensitive = "links:sensitive";
 
+    /// <summary>
+    /// The operator view: link health (state, errors, syncs, webhook outcomes) across all links, and nothing else. Not
+    /// implied by any other scope; holds no secrets, tokens or account numbers.
+    /// </summary>
+    public const string OpsRead = "ops:read";
+
     /// <summary>Every scope the bridge knows.</summary>
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite, LinksSensitive };
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite, LinksSensitive, OpsRead };
 }

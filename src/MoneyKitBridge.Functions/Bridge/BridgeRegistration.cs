@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Institutions;
 using MoneyKitBridge.Core.Links;
+using MoneyKitBridge.Core.Operations;
 using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Queries;
 using MoneyKitBridge.Core.Refresh;
@@ -52,6 +53,7 @@ public static class BridgeRegistration
         services.AddSingleton<LinkStateStore>();
         services.AddSingleton<LinkSyncEngine>();
         services.AddSingleton<LinkSnapshotReader>();
+        services.AddSingleton<LinkHealthReader>();
         services.AddSingleton<InstitutionCatalog>();
         services.AddSingleton<ProductDataReader>();
         services.AddSingleton<LinkChangeFeed>();

@@ -57,6 +57,12 @@ public static class BridgeRoutes
     public const string GetInstitutionsRoute = "institutions";
     public const string GetInstitution = nameof(GetInstitution);
     public const string GetInstitutionRoute = "institutions/{institution_id}";
+    public const string GetOpsLinks = nameof(GetOpsLinks);
+    public const string GetOpsLinksRoute = "ops/links";
+    public const string GetOpsLink = nameof(GetOpsLink);
+    public const string GetOpsLinkRoute = "ops/links/{link_id}";
+    public const string GetOpsPage = nameof(GetOpsPage);
+    public const string GetOpsPageRoute = "ops";
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
     public const string GetOpenApiDocumentRoute = "openapi/{documentName}.json";
 
@@ -100,6 +106,13 @@ public static class BridgeRoutes
         new(GetInstitution, Get, GetInstitutionRoute, BridgeScopes.LinksRead, "Institutions",
             "One institution from the bridge's shared copy of MoneyKit's list.", CallsMoneyKit: true),
         new(MoneyKitWebhook, Post, MoneyKitWebhookRoute, Scope: null, "Webhooks", "MoneyKit webhooks (signed with ES256)."),
+        new(GetOpsLinks, Get, GetOpsLinksRoute, BridgeScopes.OpsRead, "Operations",
+            "Operator view: links by state, error code and staleness (state, error, stale, page, size), with sync lag and next refresh due; scope ops:read."),
+        new(GetOpsLink, Get, GetOpsLinkRoute, BridgeScopes.OpsRead, "Operations",
+            "Operator view: one link's health (products' refreshed_at, last sync, sync history, lag, next refresh, recent webhook outcomes); scope ops:read.",
+            ChecksLinkId: true),
+        new(GetOpsPage, Get, GetOpsPageRoute, Scope: null, "Operations",
+            "The operator page (HTML): signs in with an ops:read client's credentials and reads the two routes above."),
         new(GetOpenApiDocument, Get, GetOpenApiDocumentRoute, Scope: null, "OpenAPI", "This OpenAPI document, written from the route table."),
     ];
 

@@ -23,6 +23,12 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
     /// <summary>The bridge client secret the demo backend holds (fresh per run).</summary>
     public static readonly string ClientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>The operator client the operator page signs in with (<c>ops:read</c> only).</summary>
+    public const string OpsClientId = "browser-ops";
+
+    /// <summary>The operator client's secret (fresh per run).</summary>
+    public static readonly string OpsClientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private SandboxServer? sandbox;
     private AppProcess? bridge;
@@ -50,7 +56,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
             ["MoneyKit__ClientId"] = "sandbox_client_id",
             ["MoneyKit__ClientSecret"] = "sandbox_client_secret",
             ["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-            ["Auth__Clients"] = $$"""[{"client_id":"{{ClientId}}","client_secret":"{{ClientSecret}}","scopes":["links:read","links:write"]}]""",
+            ["Auth__Clients"] = $$"""[{"client_id":"{{ClientId}}","client_secret":"{{ClientSecret}}","scopes":["links:read","links:write"]},{"client_id":"{{OpsClientId}}","client_secret":"{{OpsClientSecret}}","scopes":["ops:read"]}]""",
             // The tests read the bridge as the demo's client while the page polls: keep the per-client limiter out of the way.
             ["Auth__RateLimitBurst"] = "1000000",
             ["Auth__RateLimitPerSecond"] = "100000",

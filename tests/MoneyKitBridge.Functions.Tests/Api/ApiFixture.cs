@@ -76,6 +76,9 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
     /// <summary>A token with every scope, <c>links:sensitive</c> included.</summary>
     public Task<string> SdkTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.SdkId, BridgeAppFactory.SdkSecret);
 
+    /// <summary>A token of the operator client (<c>ops:read</c> only).</summary>
+    public Task<string> OpsTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.OpsId, BridgeAppFactory.OpsSecret);
+
     public Task<string> ReaderTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.ReaderId, BridgeAppFactory.ReaderSecret);
 
     /// <summary>Sends a request to the app with an optional bearer token and optional raw body.</summary>

@@ -23,6 +23,10 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
     public const string SdkId = "sdk-app";
     public const string SdkSecret = "sdk-secret-0123456789abcdef";
 
+    /// <summary>An operator: the operator view (<c>ops:read</c>) and nothing else.</summary>
+    public const string OpsId = "ops-app";
+    public const string OpsSecret = "ops-secret-0123456789abcdef";
+
     private readonly Action<IServiceCollection>? configureServices;
 
     public BridgeAppFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
@@ -57,7 +61,8 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
         [
           {"client_id":"{{ReaderId}}","client_secret":"{{readerSecret}}","scopes":["links:read"]},
           {"client_id":"{{AdminId}}","client_secret":"{{AdminSecret}}","scopes":["links:read","links:write"]},
-          {"client_id":"{{SdkId}}","client_secret":"{{SdkSecret}}","scopes":["links:read","links:write","links:sensitive"]}
+          {"client_id":"{{SdkId}}","client_secret":"{{SdkSecret}}","scopes":["links:read","links:write","links:sensitive"]},
+          {"client_id":"{{OpsId}}","client_secret":"{{OpsSecret}}","scopes":["ops:read"]}
         ]
         """;
 
