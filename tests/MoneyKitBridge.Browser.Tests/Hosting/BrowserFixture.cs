@@ -74,7 +74,25 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         playwright = await Playwright.CreateAsync();
         var launch = playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium.ExecutablePath(), Headless = true });
         await Task.WhenAll(bridge.WaitUntilReadyAsync(http, "api/openapi/v1.json"), demo.WaitUntilReadyAsync(http, "app.css"));
+        await WarmUpAsync();
         browser = await launch;
+    }
+
+    /// <summary>
+    /// The demo's first page and "Link an account" once, before any test: the bridge runs from its build output (no
+    /// ReadyToRun, methods compiled optimized on first use), so the first link session of a fresh process can take long
+    /// on a loaded machine — that belongs to start-up, not to a test's 45 s step bound.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var warm = new HttpClient { BaseAddress = demo!.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        using (var links = await warm.GetAsync(new Uri("demo/links", UriKind.Relative)))
+        {
+            links.EnsureSuccessStatusCode();
+        }
+
+        using var session = await warm.PostAsync(new Uri("demo/link-session", UriKind.Relative), null);
+        session.EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
