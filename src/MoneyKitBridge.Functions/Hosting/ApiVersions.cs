@@ -35,9 +35,9 @@ public static class ApiVersions
             return true;
         }
 
-        var trimmed = asked.Trim();
-        version = Supported.FirstOrDefault(v => string.Equals(v, trimmed, StringComparison.Ordinal)) ?? Default;
-        return Supported.Contains(trimmed, StringComparer.Ordinal);
+        var served = Supported.FirstOrDefault(v => v.AsSpan().SequenceEqual(asked.AsSpan().Trim()));
+        version = served ?? Default;
+        return served is not null;
     }
 
     /// <summary>Records the version the request is served in.</summary>
