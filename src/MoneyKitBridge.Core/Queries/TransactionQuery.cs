@@ -1,17 +1,20 @@
 namespace MoneyKitBridge.Core.Queries;
 
-/// <summary>The seed's transaction query: accounts, an inclusive date range, and a 1-based page of a given size.</summary>
+/// <summary>The seed's transaction query: accounts, an inclusive date range, and a 1-based page (or an offset) of a given size.</summary>
 public sealed record TransactionQuery(IReadOnlySet<string>? AccountIds, DateOnly StartDate, DateOnly EndDate, int Page, int Size)
 {
     public const int DefaultSize = 50;
     public const int MaxSize = 500;
+
+    /// <summary>Matches to skip before the page; null skips the pages before <see cref="Page"/> (a cursor-paged list sets it).</summary>
+    public int? Offset { get; init; }
 
     /// <summary>Filters and pages transactions that are already sorted newest first.</summary>
     public TransactionPage Apply(IReadOnlyList<StoredTransaction> newestFirst)
     {
         ArgumentNullException.ThrowIfNull(newestFirst);
         var matches = new List<StoredTransaction>();
-        var skip = (long)(Page - 1) * Size;
+        var skip = Offset ?? (long)(Page - 1) * Size;
         var total = 0;
         foreach (var t in newestFirst)
         {

@@ -6,9 +6,10 @@ namespace MoneyKitBridge.Functions.Hosting;
 
 /// <summary>
 /// Puts <c>X-Request-Id</c> (the caller's when it looks sane, else a new one) and <c>MoneyKit-Version</c> (the
-/// version the bridge answers in) on every response, error answers included. A caller asking for a version the bridge
-/// does not answer in is refused with 422 <c>api_error.request.validation_failed</c>, as MoneyKit refuses an invalid
-/// header, rather than answered in another version's shape under the asked version's name.
+/// version the request is served in, see <see cref="ApiVersions"/>) on every response, error answers included, and
+/// records that version for the routes that shape by it. A caller asking for a version the bridge does not answer in is
+/// refused with 422 <c>api_error.request.validation_failed</c> (headed with the default version), as MoneyKit refuses an
+/// invalid header, rather than answered in another version's shape under the asked version's name.
 /// </summary>
 public sealed class ResponseHeadersMiddleware(RequestDelegate next)
 {
@@ -16,16 +17,16 @@ public sealed class ResponseHeadersMiddleware(RequestDelegate next)
     public const string RequestIdHeader = "X-Request-Id";
 
     /// <summary>Request and response header carrying the MoneyKit API version.</summary>
-    public const string VersionHeader = "MoneyKit-Version";
+    public const string VersionHeader = ApiVersions.Header;
 
     /// <summary>
-    /// The version the bridge answers in: its transaction list is MoneyKit's page contract of 2023-02-18. This is the
-    /// bridge's own contract with its callers; the version it pins on its calls to MoneyKit is <c>MoneyKit__Version</c>.
+    /// The version a request without the header is answered in. This is the bridge's own contract with its callers;
+    /// the version it pins on its calls to MoneyKit is <c>MoneyKit__Version</c>.
     /// </summary>
-    public const string DefaultVersion = "2023-02-18";
+    public const string DefaultVersion = ApiVersions.Default;
 
     /// <summary>Every <c>MoneyKit-Version</c> a caller may ask for.</summary>
-    public static IReadOnlyList<string> ServedVersions { get; } = [DefaultVersion];
+    public static IReadOnlyList<string> ServedVersions => ApiVersions.Supported;
 
     private const int MaxRequestIdLength = 128;
 
@@ -38,17 +39,16 @@ public sealed class ResponseHeadersMiddleware(RequestDelegate next)
         ArgumentNullException.ThrowIfNull(context);
         var requestId = SaneRequestId(context.Request.Headers[RequestIdHeader]) ?? Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
+        var served = ApiVersions.TryResolve(context.Request.Headers[VersionHeader].ToString(), out var version);
+        ApiVersions.Set(context, version);
         context.Response.OnStarting(() =>
         {
             // Set when the response starts so that error handlers clearing the response cannot drop them.
             context.Response.Headers[RequestIdHeader] = requestId;
-            context.Response.Headers[VersionHeader] = DefaultVersion;
+            context.Response.Headers[VersionHeader] = version;
             return Task.CompletedTask;
         });
-        var asked = context.Request.Headers[VersionHeader].ToString();
-        return string.IsNullOrWhiteSpace(asked) || ServedVersions.Contains(asked.Trim(), StringComparer.Ordinal)
-            ? next(context)
-            : RefuseVersionAsync(context);
+        return served ? next(context) : RefuseVersionAsync(context);
     }
 
     private static Task RefuseVersionAsync(HttpContext context)

@@ -8,9 +8,11 @@ namespace MoneyKitBridge.Functions.LinkProducts;
 
 /// <summary>
 /// <c>GET /api/links/{link_id}/accounts/numbers</c> and <c>GET /api/links/{link_id}/identity</c>: the link's stored
-/// account numbers and owners in MoneyKit's 2023-02-18 shapes, read from the snapshot (fetched by the sync engine,
-/// never per read). Before the first fetch every account is listed with empty numbers or owners, as MoneyKit lists a
-/// product it has not fetched yet.
+/// account numbers and owners, read from the snapshot (fetched by the sync engine, never per read) and stored in
+/// MoneyKit's 2023-02-18 shapes. Numbers are answered in the served version's shape (<see cref="ApiVersions"/>): on each
+/// account in 2023-02-18, in a top-level <c>numbers</c> naming their account in 2023-12-14; identity is the same in
+/// both. Before the first fetch every account is listed with empty numbers or owners, as MoneyKit lists a product it
+/// has not fetched yet.
 /// </summary>
 public static class LinkProductEndpoints
 {
@@ -21,7 +23,7 @@ public static class LinkProductEndpoints
         return endpoints;
     }
 
-    /// <summary>MoneyKit's <c>GetAccountNumbersResponseLegacy20230218</c>.</summary>
+    /// <summary>MoneyKit's <c>GetAccountNumbersResponseLegacy20230218</c> (2023-02-18) or <c>GetAccountNumbersResponse</c> (2023-12-14).</summary>
     internal static Task<IResult> GetAccountNumbersAsync(string link_id, HttpContext context, LinkSnapshotReader reader, ProductDataReader products) =>
         GetAsync(link_id, SensitiveProducts.AccountNumbers, context, reader, products);
 
@@ -48,10 +50,19 @@ public static class LinkProductEndpoints
             accounts = snapshot.Accounts.Select(a => NotFetched(a.Json, product));
         }
 
+        var numbersOnTop = product == SensitiveProducts.AccountNumbers && !ApiVersions.IsLegacy(context);
         return new RawJsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
-            RawJsonResult.WriteRawArray(writer, "accounts", accounts);
+            if (numbersOnTop)
+            {
+                AccountNumbersShape.WriteTopLevel(writer, accounts);
+            }
+            else
+            {
+                RawJsonResult.WriteRawArray(writer, "accounts", accounts);
+            }
+
             writer.WritePropertyName("link");
             writer.WriteRawValue(CurrentLink.Json(state!) ?? "null", skipInputValidation: true);
             writer.WriteEndObject();

@@ -9,7 +9,9 @@ namespace MoneyKitBridge.Functions.Transactions;
 
 /// <summary>
 /// <c>GET /api/links/{link_id}/transactions</c> (the seed's contract) and <c>GET /api/users/{user_id}/transactions</c>,
-/// both served from the stored snapshot — never from MoneyKit.
+/// both served from the stored snapshot — never from MoneyKit. A link's list is paged by <c>page</c> with totals in
+/// 2023-02-18 and by <c>cursor</c> without totals in 2023-12-14 (<see cref="ApiVersions"/>); the user's list is the
+/// same in both.
 /// </summary>
 public static class TransactionEndpoints
 {
@@ -28,7 +30,11 @@ public static class TransactionEndpoints
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var (query, error) = TransactionQueryParser.Parse(context.Request.Query, today);
+        var version = ApiVersions.Of(context);
+        var legacy = version == ApiVersions.V20230218;
+        var (query, error) = legacy
+            ? TransactionQueryParser.Parse(context.Request.Query, today)
+            : TransactionQueryParser.ParseCursorPaged(context.Request.Query, today, link_id);
         if (error is not null)
         {
             return error;
@@ -40,7 +46,7 @@ public static class TransactionEndpoints
             return notReadable;
         }
 
-        var key = TransactionPageCache.KeyOf(link_id, state!.ETag.ToString(), today, context.Request.QueryString.Value);
+        var key = TransactionPageCache.KeyOf(link_id, state!.ETag.ToString(), today, version, context.Request.QueryString.Value);
         if (!pages.TryGet(key, out var body))
         {
             var snapshot = await reader.GetAsync(state, context.RequestAborted);
@@ -49,9 +55,23 @@ public static class TransactionEndpoints
             body = RawJsonResult.Render(writer =>
             {
                 writer.WriteStartObject();
-                WritePage(writer, page, accounts);
+                if (legacy)
+                {
+                    WritePage(writer, page, accounts);
+                }
+                else
+                {
+                    RawJsonResult.WriteRawArray(writer, "transactions", page.Transactions.Select(t => t.Json));
+                    RawJsonResult.WriteRawArray(writer, "accounts", accounts);
+                }
+
                 writer.WritePropertyName("link");
                 writer.WriteRawValue(CurrentLink.Json(snapshot.State) ?? "null", skipInputValidation: true);
+                if (!legacy)
+                {
+                    WriteNextCursor(writer, link_id, query, page);
+                }
+
                 writer.WriteEndObject();
             });
             pages.Add(key, body);
@@ -136,6 +156,23 @@ public static class TransactionEndpoints
 
         writer.WriteString("institution_id", state.Link?.InstitutionId ?? string.Empty);
         writer.WriteString("link_id", state.LinkId);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>2023-12-14's <c>cursor</c> (<c>CursorPagination</c>): where the next page starts, null on the last page.</summary>
+    private static void WriteNextCursor(Utf8JsonWriter writer, string linkId, TransactionQuery query, TransactionPage page)
+    {
+        var end = (query.Offset ?? 0) + page.Transactions.Count;
+        writer.WriteStartObject("cursor");
+        if (page.Transactions.Count > 0 && end < page.Total)
+        {
+            writer.WriteString("next", TransactionListCursor.Encode(linkId, end));
+        }
+        else
+        {
+            writer.WriteNull("next");
+        }
+
         writer.WriteEndObject();
     }
 

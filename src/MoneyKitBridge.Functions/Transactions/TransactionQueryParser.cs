@@ -8,21 +8,34 @@ namespace MoneyKitBridge.Functions.Transactions;
 /// Reads the seed's query parameters: <c>account_ids</c> (repeatable, also <c>account_ids[]</c> and comma lists),
 /// <c>page</c> (≥ 1, default 1), <c>size</c> (1..100, default 50), <c>start_date</c>/<c>end_date</c> (YYYY-MM-DD;
 /// end defaults to today, start to end − 90 days; present but empty is invalid). Every problem is reported, not only the first.
+/// A link's list served in 2023-12-14 (<see cref="ParseCursorPaged"/>) is paged by <c>cursor</c> instead of <c>page</c>
+/// (absent or empty: the first page; <c>page</c> is then an unknown parameter) with <c>size</c> 1..500.
 /// </summary>
 public static class TransactionQueryParser
 {
     public const int MaxSize = 100;
     private const int MaxValueLength = 200;
     private const int MaxAccountIds = 100;
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "account_ids", "account_ids[]", "page", "size", "start_date", "end_date" };
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal) { "account_ids", "account_ids[]", "size", "start_date", "end_date" };
 
-    public static (TransactionQuery? Query, IResult? Error) Parse(IQueryCollection query, DateOnly today)
+    /// <summary>The page-paged query (2023-02-18's list, and the user's transactions).</summary>
+    public static (TransactionQuery? Query, IResult? Error) Parse(IQueryCollection query, DateOnly today) => Parse(query, today, cursorLinkId: null);
+
+    /// <summary>The cursor-paged query of <paramref name="linkId"/>'s list (2023-12-14): the cursor becomes <see cref="TransactionQuery.Offset"/>.</summary>
+    public static (TransactionQuery? Query, IResult? Error) ParseCursorPaged(IQueryCollection query, DateOnly today, string linkId)
+    {
+        ArgumentNullException.ThrowIfNull(linkId);
+        return Parse(query, today, linkId);
+    }
+
+    private static (TransactionQuery? Query, IResult? Error) Parse(IQueryCollection query, DateOnly today, string? cursorLinkId)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var cursorPaged = cursorLinkId is not null;
         var errors = new List<ValidationError>();
         foreach (var (key, values) in query)
         {
-            if (!Known.Contains(key))
+            if (!Known.Contains(key) && key != (cursorPaged ? "cursor" : "page"))
             {
                 continue; // MoneyKit ignores parameters it does not know; so do we.
             }
@@ -42,8 +55,21 @@ public static class TransactionQueryParser
             return (null, ApiErrorResults.Validation(errors));
         }
 
-        var page = Integer(query, "page", 1, 1, 1_000_000, errors);
-        var size = Integer(query, "size", TransactionQuery.DefaultSize, 1, MaxSize, errors);
+        var page = cursorPaged ? 1 : Integer(query, "page", 1, 1, 1_000_000, errors);
+        var size = Integer(query, "size", TransactionQuery.DefaultSize, 1, cursorPaged ? TransactionQuery.MaxSize : MaxSize, errors);
+        int? offset = null;
+        if (cursorPaged && query["cursor"].ToString() is { Length: > 0 } cursor)
+        {
+            if (TransactionListCursor.TryDecode(cursor, cursorLinkId!, out var position))
+            {
+                offset = position;
+            }
+            else
+            {
+                errors.Add(Error("cursor", "cursor is not a cursor of this link's transactions.", "value_error"));
+            }
+        }
+
         var end = Date(query, "end_date", today, errors);
         var start = Date(query, "start_date", end.AddDays(-90), errors);
         if (errors.Count == 0 && start > end)
@@ -61,7 +87,7 @@ public static class TransactionQueryParser
 
         return errors.Count > 0
             ? (null, ApiErrorResults.Validation(errors))
-            : (new TransactionQuery(accountIds.Count == 0 ? null : accountIds, start, end, page, size), null);
+            : (new TransactionQuery(accountIds.Count == 0 ? null : accountIds, start, end, page, size) { Offset = offset ?? (cursorPaged ? 0 : null) }, null);
     }
 
     private static int Integer(IQueryCollection query, string name, int fallback, int min, int max, List<ValidationError> errors)

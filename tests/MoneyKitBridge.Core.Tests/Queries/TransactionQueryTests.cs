@@ -50,4 +50,18 @@ public sealed class TransactionQueryTests
         Assert.Equal(2, page.Total);
         Assert.Empty(page.Transactions);
     }
+
+    [Fact]
+    public void An_offset_replaces_the_page_and_keeps_the_total()
+    {
+        var items = Sorted(Enumerable.Range(1, 10).Select(d => T("t" + d.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), "a", $"2026-01-{d:D2}")).ToArray());
+
+        var page = new TransactionQuery(null, DateOnly.MinValue, DateOnly.MaxValue, Page: 1, Size: 3) { Offset = 4 }.Apply(items);
+        var past = new TransactionQuery(null, DateOnly.MinValue, DateOnly.MaxValue, Page: 1, Size: 3) { Offset = 10 }.Apply(items);
+
+        Assert.Equal(["t06", "t05", "t04"], page.Transactions.Select(t => t.TransactionId));
+        Assert.Equal(10, page.Total);
+        Assert.Empty(past.Transactions);
+        Assert.Equal(10, past.Total);
+    }
 }

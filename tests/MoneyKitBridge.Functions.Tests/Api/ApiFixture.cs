@@ -81,8 +81,8 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
 
     public Task<string> ReaderTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.ReaderId, BridgeAppFactory.ReaderSecret);
 
-    /// <summary>Sends a request to the app with an optional bearer token and optional raw body.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null)
+    /// <summary>Sends a request to the app with an optional bearer token, optional raw body and optional <c>MoneyKit-Version</c>.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? version = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         if (token is not null)
@@ -90,11 +90,16 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
+        if (version is not null)
+        {
+            request.Headers.Add("MoneyKit-Version", version);
+        }
+
         return await App.SendAsync(request);
     }
 
-    public Task<HttpResponseMessage> PostJsonAsync(string path, string token, JsonNode body) =>
-        SendAsync(HttpMethod.Post, path, token, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string token, JsonNode body, string? version = null) =>
+        SendAsync(HttpMethod.Post, path, token, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), version);
 
     /// <summary>A successful JSON answer of the app.</summary>
     public async Task<JsonElement> GetJsonAsync(string path, string? token = null)
@@ -105,17 +110,22 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>MoneyKit's (the sandbox's) own answer to <paramref name="path"/>, with the sandbox app's token.</summary>
-    public async Task<(int Status, JsonElement Body)> UpstreamAsync(string path)
+    /// <summary>MoneyKit's (the sandbox's) own answer to <paramref name="path"/>, with the sandbox app's token, in <paramref name="version"/> when given.</summary>
+    public async Task<(int Status, JsonElement Body)> UpstreamAsync(string path, string? version = null)
     {
         sandboxToken ??= await SandboxTokenAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sandboxToken);
+        if (version is not null)
+        {
+            request.Headers.Add("MoneyKit-Version", version);
+        }
+
         using var response = await Sandbox.SendAsync(request);
         if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             sandboxToken = null; // expired on the shared clock: take a new one
-            return await UpstreamAsync(path);
+            return await UpstreamAsync(path, version);
         }
 
         return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());

@@ -213,7 +213,7 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
 
         if (random.Next(4) == 0)
         {
-            headers.Add(("MoneyKit-Version", Pick(["2023-02-18", "2099-99-99", "", "x", new string('9', 300)])));
+            headers.Add(("MoneyKit-Version", Pick(["2023-02-18", "2023-12-14", "2099-99-99", "", "x", new string('9', 300)])));
         }
 
         if (random.Next(4) == 0)

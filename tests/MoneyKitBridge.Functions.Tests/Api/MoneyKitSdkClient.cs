@@ -7,13 +7,17 @@ namespace MoneyKitBridge.Functions.Tests.Api;
 
 /// <summary>
 /// What a MoneyKit SDK does on the wire, for the walk test: client-credentials token at <c>auth/token</c>, then
-/// bearer calls with <c>MoneyKit-Version</c> against one base URL. Pointing it at the sandbox or at the bridge
-/// changes only <see cref="BaseUrl"/> and the credentials (and the transport that reaches that URL).
+/// bearer calls with <c>MoneyKit-Version</c> (the SDK's version, 2023-02-18 by default) against one base URL. Pointing
+/// it at the sandbox or at the bridge changes only <see cref="BaseUrl"/> and the credentials (and the transport that
+/// reaches that URL).
 /// </summary>
-public sealed class MoneyKitSdkClient(HttpClient transport, Uri baseUrl, string clientId, string clientSecret)
+public sealed class MoneyKitSdkClient(HttpClient transport, Uri baseUrl, string clientId, string clientSecret, string version = MoneyKitSdkClient.DefaultVersion)
 {
-    public const string Version = "2023-02-18";
+    public const string DefaultVersion = "2023-02-18";
     private string? token;
+
+    /// <summary>The <c>MoneyKit-Version</c> every call sends and every answer must name.</summary>
+    public string Version { get; } = version;
 
     public Uri BaseUrl { get; } = baseUrl;
 

@@ -10,21 +10,32 @@ namespace MoneyKitBridge.Functions.Tests.Api;
 /// Issue 14's end-to-end walk of the SDK surface an app uses — token, institutions, link session, link (headless
 /// Connect at the sandbox), accounts, numbers, identity, transactions in several query forms, refresh, and the error
 /// of a missing link — run once against the sandbox (as MoneyKit) and once against the bridge, with nothing changed but
-/// the base URL and the credentials. The same assertions hold for both.
+/// the base URL and the credentials. The same assertions hold for both, in each <c>MoneyKit-Version</c> (an SDK of
+/// 2023-12-14 reads numbers from a top-level <c>numbers</c> and pages the transaction list by cursor).
 /// </summary>
 [Collection(ApiTestGroup.Name)]
 public sealed class SdkWalkTests(ApiFixture fixture)
 {
-    public static TheoryData<string> Targets => new() { "sandbox", "bridge" };
+    public static TheoryData<string, string> Targets()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var version in MoneyKitModels.Versions)
+        {
+            data.Add("sandbox", version);
+            data.Add("bridge", version);
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Targets))]
-    public async Task The_SDK_surface_walks_the_same_against_the_sandbox_and_the_bridge(string target)
+    public async Task The_SDK_surface_walks_the_same_against_the_sandbox_and_the_bridge(string target, string version)
     {
         var sdk = target == "bridge"
-            ? new MoneyKitSdkClient(fixture.App, new Uri(fixture.App.BaseAddress!, "api/"), BridgeAppFactory.SdkId, BridgeAppFactory.SdkSecret)
-            : new MoneyKitSdkClient(fixture.Sandbox, fixture.Sandbox.BaseAddress!, "sandbox_client_id", "sandbox_client_secret");
-        await WalkAsync(sdk, $"sdk-walk-{target}");
+            ? new MoneyKitSdkClient(fixture.App, new Uri(fixture.App.BaseAddress!, "api/"), BridgeAppFactory.SdkId, BridgeAppFactory.SdkSecret, version)
+            : new MoneyKitSdkClient(fixture.Sandbox, fixture.Sandbox.BaseAddress!, "sandbox_client_id", "sandbox_client_secret", version);
+        await WalkAsync(sdk, $"sdk-walk-{target}-{version}");
     }
 
     /// <summary>The walk itself: knows only the SDK client (base URL and credentials) and the sandbox's Connect UI.</summary>
@@ -83,35 +94,26 @@ public sealed class SdkWalkTests(ApiFixture fixture)
         var accountIds = Ids(accounts["accounts"], "account_id");
         Assert.Equal(3, accountIds.Count);
         Assert.Contains("credit_card", accounts["accounts"]!.AsArray().Select(a => a!["account_type"]!.GetValue<string>()));
+        var legacy = sdk.Version == MoneyKitModels.V20230218;
         var numbers = await sdk.GetOkAsync($"links/{linkId}/accounts/numbers");
-        Assert.Empty(MoneyKitModels.AccountNumbersLegacy.Check(numbers, "$"));
+        Assert.Empty(MoneyKitModels.AccountNumbersFor(sdk.Version).Check(numbers, "$"));
         Assert.Equal(accountIds.Order(StringComparer.Ordinal), Ids(numbers["accounts"], "account_id").Order(StringComparer.Ordinal));
-        Assert.All(numbers["accounts"]!.AsArray(), a => Assert.Matches("^[0-9]{9}$", a!["numbers"]!["ach"]![0]!["routing_number"]!.GetValue<string>()));
+        var ach = legacy
+            ? numbers["accounts"]!.AsArray().Select(a => a!["numbers"]!["ach"]![0]!).ToList()
+            : [.. numbers["numbers"]!["ach"]!.AsArray().Select(n => n!)];
+        Assert.Equal(accountIds.Count, ach.Count);
+        Assert.All(ach, n => Assert.Matches("^[0-9]{9}$", n["routing_number"]!.GetValue<string>()));
+        if (!legacy)
+        {
+            Assert.Equal(accountIds.Order(StringComparer.Ordinal), Ids(numbers["numbers"]!["ach"], "account_id").Order(StringComparer.Ordinal));
+        }
+
         var identity = await sdk.GetOkAsync($"links/{linkId}/identity");
         Assert.Empty(MoneyKitModels.Identity.Check(identity, "$"));
         Assert.All(identity["accounts"]!.AsArray(), a => Assert.NotEmpty(a!["owners"]![0]!["names"]!.AsArray()));
 
-        // Transactions: the seed's query forms.
-        var all = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=100");
-        Assert.Empty(MoneyKitModels.TransactionsLegacy.Check(all, "$"));
-        Assert.Equal(22, all["total"]!.GetValue<int>()); // two from Connect, twenty seeded
-        var allIds = Ids(all["transactions"], "transaction_id");
-        var defaults = await sdk.GetOkAsync($"links/{linkId}/transactions");
-        Assert.Equal(allIds, Ids(defaults["transactions"], "transaction_id")); // the default window (90 days) holds the 60 seeded days
-        Assert.Equal(1, defaults["page"]!.GetValue<int>());
-        var page2 = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=5&page=2");
-        Assert.Equal(allIds.Skip(5).Take(5), Ids(page2["transactions"], "transaction_id"));
-        Assert.Equal(22, page2["total"]!.GetValue<int>());
-        var oneAccount = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=100&account_ids={accountIds[0]}");
-        Assert.All(oneAccount["transactions"]!.AsArray(), t => Assert.Equal(accountIds[0], t!["account_id"]!.GetValue<string>()));
-        Assert.Equal(all["transactions"]!.AsArray().Count(t => t!["account_id"]!.GetValue<string>() == accountIds[0]), oneAccount["total"]!.GetValue<int>());
-        var dates = all["transactions"]!.AsArray().Select(t => t!["date"]!.GetValue<string>()).ToList();
-        var cut = dates[dates.Count / 2];
-        var upToCut = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&end_date={cut}&size=100");
-        Assert.Equal(dates.Count(d => string.CompareOrdinal(d, cut) <= 0), upToCut["total"]!.GetValue<int>());
-        var (badQuery, badQueryBody) = await sdk.GetAsync($"links/{linkId}/transactions?page=0");
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, badQuery);
-        Assert.Equal("api_error.request.validation_failed", badQueryBody["error_code"]!.GetValue<string>());
+        // Transactions: the seed's query forms, paged as the version pages them.
+        var allIds = await TransactionFormsAsync(sdk, linkId, accountIds);
 
         // Sync to the end: a mirror built from the feed, page by page from an empty cursor, holds exactly the link's transactions.
         Assert.Equal(allIds.Order(StringComparer.Ordinal), (await SyncToTheEndAsync(sdk, linkId)).Order(StringComparer.Ordinal));
@@ -124,6 +126,53 @@ public sealed class SdkWalkTests(ApiFixture fixture)
         var (missing, missingBody) = await sdk.GetAsync("links/mk_no_such_link");
         Assert.Equal(HttpStatusCode.NotFound, missing);
         Assert.Empty(MoneyKitModels.Error("link_error.not_found").Check(missingBody, "$"));
+    }
+
+    /// <summary>The list's query forms: everything, the defaults, a second page, one account, an end date, a bad page; the ids of everything.</summary>
+    private static async Task<List<string>> TransactionFormsAsync(MoneyKitSdkClient sdk, string linkId, List<string> accountIds)
+    {
+        var legacy = sdk.Version == MoneyKitModels.V20230218;
+        var shape = MoneyKitModels.TransactionsFor(sdk.Version);
+        var all = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=100");
+        Assert.Empty(shape.Check(all, "$"));
+        var allIds = Ids(all["transactions"], "transaction_id");
+        Assert.Equal(22, allIds.Count); // two from Connect, twenty seeded
+        var defaults = await sdk.GetOkAsync($"links/{linkId}/transactions");
+        Assert.Equal(allIds, Ids(defaults["transactions"], "transaction_id")); // the default window (90 days) holds the 60 seeded days
+        var oneAccount = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=100&account_ids={accountIds[0]}");
+        Assert.All(oneAccount["transactions"]!.AsArray(), t => Assert.Equal(accountIds[0], t!["account_id"]!.GetValue<string>()));
+        Assert.Equal(all["transactions"]!.AsArray().Count(t => t!["account_id"]!.GetValue<string>() == accountIds[0]), oneAccount["transactions"]!.AsArray().Count);
+        var dates = all["transactions"]!.AsArray().Select(t => t!["date"]!.GetValue<string>()).ToList();
+        var cut = dates[dates.Count / 2];
+        var upToCut = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&end_date={cut}&size=100");
+        Assert.Equal(dates.Count(d => string.CompareOrdinal(d, cut) <= 0), upToCut["transactions"]!.AsArray().Count);
+        string badPaging;
+        if (legacy)
+        {
+            Assert.Equal(22, all["total"]!.GetValue<int>());
+            Assert.Equal(1, defaults["page"]!.GetValue<int>());
+            var page2 = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=5&page=2");
+            Assert.Equal(allIds.Skip(5).Take(5), Ids(page2["transactions"], "transaction_id"));
+            Assert.Equal(22, page2["total"]!.GetValue<int>());
+            Assert.Equal(all["transactions"]!.AsArray().Count(t => t!["account_id"]!.GetValue<string>() == accountIds[0]), oneAccount["total"]!.GetValue<int>());
+            badPaging = "page=0";
+        }
+        else
+        {
+            Assert.Null(all["cursor"]!["next"]);
+            var page1 = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=5");
+            Assert.Empty(shape.Check(page1, "$"));
+            var page2 = await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=5&cursor={Uri.EscapeDataString(page1["cursor"]!["next"]!.GetValue<string>())}");
+            Assert.Equal(allIds.Take(5), Ids(page1["transactions"], "transaction_id"));
+            Assert.Equal(allIds.Skip(5).Take(5), Ids(page2["transactions"], "transaction_id"));
+            Assert.NotNull(page2["cursor"]!["next"]);
+            badPaging = "cursor=not-a-cursor";
+        }
+
+        var (badQuery, badQueryBody) = await sdk.GetAsync($"links/{linkId}/transactions?{badPaging}");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badQuery);
+        Assert.Equal("api_error.request.validation_failed", badQueryBody["error_code"]!.GetValue<string>());
+        return allIds;
     }
 
     /// <summary>Follows <c>GET links/{id}/transactions/sync</c> from an empty cursor until <c>has_more</c> is false; the ids a mirror ends with.</summary>

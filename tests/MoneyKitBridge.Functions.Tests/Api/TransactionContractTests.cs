@@ -138,6 +138,70 @@ public sealed class TransactionContractTests(ApiFixture fixture)
         Assert.Equal(total, seen.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Theory]
+    [InlineData(13, "")]
+    [InlineData(120, "start_date=2020-01-01&end_date=2030-01-01")]
+    [InlineData(17, "account_ids={a1}&start_date=2020-01-01&end_date=2030-01-01")]
+    public async Task In_2023_12_14_every_cursor_page_matches_MoneyKits_and_the_pages_cover_the_whole_result_once(int size, string template)
+    {
+        var link = await fixture.RichLinkAsync();
+        var filter = Fill(template, link);
+        var seen = new List<string>();
+        string? upstreamCursor = null;
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var query = $"{filter}&size={size}".TrimStart('&');
+            var (status, expected) = await fixture.UpstreamAsync($"links/{link.LinkId}/transactions?{query}{CursorParameter(upstreamCursor)}", V20231214);
+            Assert.Equal(200, status);
+            var actual = await GetAsync(link, query + CursorParameter(cursor), V20231214);
+            AssertSamePage(expected, actual, query);
+            seen.AddRange(actual.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("transaction_id").GetString()!));
+            upstreamCursor = expected.GetProperty("cursor").GetProperty("next").GetString();
+            cursor = actual.GetProperty("cursor").GetProperty("next").GetString();
+            Assert.True(++pages < 1000, "the cursor does not end");
+        }
+        while (cursor is not null);
+
+        var legacy = await fixture.GetJsonAsync($"/api/links/{link.LinkId}/transactions?{filter}&size=1".TrimStart('&'));
+        Assert.True(pages > 1, $"the filter should span several pages ({seen.Count} transactions)");
+        Assert.Equal(legacy.GetProperty("total").GetInt32(), seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>2023-12-14's parameters: the app accepts exactly what MoneyKit accepts in that version and refuses what it refuses.</summary>
+    [Theory]
+    [InlineData("size=500")]
+    [InlineData("size=501")]
+    [InlineData("size=101")]
+    [InlineData("size=")]
+    [InlineData("cursor=")]
+    [InlineData("cursor=not-a-cursor")]
+    [InlineData("page=0")]
+    [InlineData("page=x&size=3")]
+    [InlineData("start_date=2025-02-30")]
+    public async Task In_2023_12_14_accepts_and_refuses_exactly_what_MoneyKit_does(string query)
+    {
+        var link = await fixture.RichLinkAsync();
+
+        var (expectedStatus, expected) = await fixture.UpstreamAsync($"links/{link.LinkId}/transactions?{query}", V20231214);
+        using var response = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{link.LinkId}/transactions?{query}", await fixture.ReaderTokenAsync(), version: V20231214);
+
+        Assert.True(expectedStatus == (int)response.StatusCode, $"'{query}': MoneyKit {expectedStatus} {expected}, app {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (expectedStatus == 200)
+        {
+            AssertSamePage(expected, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, query);
+        }
+        else
+        {
+            var body = await MoneyKitErrors.AssertAsync(response, (System.Net.HttpStatusCode)expectedStatus, expected.GetProperty("error_code").GetString()!);
+            Assert.Equal(
+                MoneyKitErrors.Locations(expected).Order(StringComparer.Ordinal),
+                MoneyKitErrors.Locations(body).Order(StringComparer.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task Defaults_are_page_1_size_50_and_the_90_days_up_to_today_newest_first()
     {
@@ -157,6 +221,19 @@ public sealed class TransactionContractTests(ApiFixture fixture)
         Assert.Equal(3, body.GetProperty("accounts").GetArrayLength());
     }
 
+    private const string V20231214 = "2023-12-14";
+
+    private static string CursorParameter(string? cursor) => cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor);
+
+    private async Task<JsonElement> GetAsync(RichLink link, string query, string version)
+    {
+        using var response = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{link.LinkId}/transactions?{query}", await fixture.ReaderTokenAsync(), version: version);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET ?{query} ({version}) → {(int)response.StatusCode}: {text}");
+        Assert.Equal(version, Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     private static string Fill(string template, RichLink link) =>
         template.Replace("{a0}", link.AccountIds[0], StringComparison.Ordinal)
             .Replace("{a1}", link.AccountIds[1], StringComparison.Ordinal)
@@ -174,9 +251,17 @@ public sealed class TransactionContractTests(ApiFixture fixture)
         Assert.Equal(
             expected.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
             actual.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        foreach (var field in new[] { "total", "page", "size" })
+        foreach (var field in new[] { "total", "page", "size" }.Where(f => expected.TryGetProperty(f, out _)))
         {
             Assert.True(expected.GetProperty(field).GetInt32() == actual.GetProperty(field).GetInt32(), $"{field} differs for '{query}': MoneyKit {expected.GetProperty(field)}, app {actual.GetProperty(field)}");
+        }
+
+        if (expected.TryGetProperty("cursor", out var expectedCursor))
+        {
+            // Cursors are opaque and each server's own: only whether there is a next page must agree.
+            Assert.True(
+                (expectedCursor.GetProperty("next").ValueKind == JsonValueKind.Null) == (actual.GetProperty("cursor").GetProperty("next").ValueKind == JsonValueKind.Null),
+                $"cursor.next differs for '{query}': MoneyKit {expectedCursor}, app {actual.GetProperty("cursor")}");
         }
 
         Assert.Equal(Ids(expected, "transactions", "transaction_id"), Ids(actual, "transactions", "transaction_id"));

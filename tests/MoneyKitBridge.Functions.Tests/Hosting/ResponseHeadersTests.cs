@@ -51,7 +51,8 @@ public sealed partial class ResponseHeadersTests : IDisposable
     [Theory]
     [InlineData("GET", "/api/test/read", "2024-01-01")]
     [InlineData("GET", "/api/test/read", "2099-01-01")]
-    [InlineData("GET", "/api/test/read", "2023-12-14")] // a MoneyKit version, but the bridge answers in the 2023-02-18 shapes only
+    [InlineData("GET", "/api/test/read", "2023-12-15")]
+    [InlineData("GET", "/api/test/read", "2023-12-14x")]
     [InlineData("POST", "/api/auth/token", "2099-01-01")]
     [InlineData("GET", "/", "latest")]
     public async Task A_version_the_bridge_does_not_answer_in_is_refused_not_echoed(string method, string path, string version)
@@ -62,6 +63,22 @@ public sealed partial class ResponseHeadersTests : IDisposable
         Assert.Equal("2023-02-18", Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
         Assert.Contains("2023-02-18", error.GetProperty("error_message").GetString(), StringComparison.Ordinal);
         Assert.Equal(["header", "moneykit-version"], error.GetProperty("validation_errors")[0].GetProperty("loc").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Theory]
+    [InlineData("2023-02-18", "2023-02-18")]
+    [InlineData("2023-12-14", "2023-12-14")]
+    [InlineData(" 2023-12-14 ", "2023-12-14")]
+    [InlineData("", "2023-02-18")]
+    public async Task Every_version_MoneyKits_clients_know_is_served_and_echoed(string asked, string served)
+    {
+        foreach (var (method, path) in new[] { ("GET", "/api/test/read"), ("GET", "/api/missing"), ("POST", "/api/auth/token") })
+        {
+            using var response = await SendAsync(method, path, ("MoneyKit-Version", asked));
+
+            Assert.DoesNotContain("moneykit-version", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(served, Assert.Single(response.Headers.GetValues("MoneyKit-Version")));
+        }
     }
 
     [Theory]

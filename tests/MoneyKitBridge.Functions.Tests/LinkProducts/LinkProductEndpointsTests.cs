@@ -50,6 +50,38 @@ public sealed class LinkProductEndpointsTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task In_2023_12_14_numbers_and_identity_are_MoneyKits_2023_12_14_answers_before_and_after_the_fetch()
+    {
+        const string version = MoneyKitModels.V20231214;
+        var prefetched = new JsonObject { ["required"] = true };
+        var later = new JsonObject { ["required"] = true, ["prefetch"] = false };
+        foreach (var (user, product) in new[] { ("products-v2023-12-14", prefetched), ("products-v2023-12-14-later", later) })
+        {
+            var (linkId, _) = await fixture.RunSessionAsync(new JsonObject
+            {
+                ["customer_user"] = new JsonObject { ["id"] = user },
+                ["institution_id"] = "instant_bank",
+                ["settings"] = new JsonObject { ["products"] = new JsonObject { ["transactions"] = new JsonObject { ["required"] = true }, ["account_numbers"] = product.DeepClone(), ["identity"] = product.DeepClone() } },
+            });
+            var sdk = await fixture.SdkTokenAsync();
+            foreach (var (route, shape) in new[] { ("accounts/numbers", MoneyKitModels.AccountNumbers), ("identity", MoneyKitModels.Identity) })
+            {
+                var served = await GetNodeAsync($"/api/links/{linkId}/{route}", sdk, version);
+                Assert.Empty(shape.Check(served, "$"));
+                var (status, upstream) = await fixture.UpstreamAsync($"links/{linkId}/{route}", version);
+                Assert.Equal(200, status);
+                var expected = JsonNode.Parse(upstream.GetRawText())!.AsObject();
+                expected.Remove("link");
+                served.AsObject().Remove("link");
+                Assert.True(JsonNode.DeepEquals(expected, served), $"{user} {route}: the app's answer differs from MoneyKit's:\n{served}\n{expected}");
+            }
+
+            var numbers = await GetNodeAsync($"/api/links/{linkId}/accounts/numbers", sdk, version);
+            Assert.Equal(product == prefetched ? numbers["accounts"]!.AsArray().Count : 0, numbers["numbers"]!["ach"]!.AsArray().Count);
+        }
+    }
+
+    [Fact]
     public async Task Numbers_and_identity_need_the_links_sensitive_scope()
     {
         var (linkId, _) = await fixture.ConnectAsync("products-scope");
@@ -120,9 +152,9 @@ public sealed class LinkProductEndpointsTests(ApiFixture fixture)
         }
     }
 
-    private async Task<JsonNode> GetNodeAsync(string path, string token)
+    private async Task<JsonNode> GetNodeAsync(string path, string token, string? version = null)
     {
-        using var response = await fixture.SendAsync(HttpMethod.Get, path, token);
+        using var response = await fixture.SendAsync(HttpMethod.Get, path, token, version: version);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path} → {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!;
