@@ -9,6 +9,7 @@ using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
+using MoneyKitBridge.Functions.Telemetry;
 using MoneyKitBridge.Functions.Transactions;
 using MoneyKitBridge.Functions.Users;
 using MoneyKitBridge.Functions.Webhooks;
@@ -27,6 +28,7 @@ try
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
     builder.Services.AddBridgeCore();
+    builder.Services.AddBridgeTelemetry(builder.Configuration, worker: false);
 
     var app = builder.Build();
     app.UseBridgeHosting();
