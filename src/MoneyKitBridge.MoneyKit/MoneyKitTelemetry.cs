@@ -22,6 +22,11 @@ public static class MoneyKitTelemetry
 
     internal static void Answered(HttpMethod method, string path, int? status)
     {
+        if (!Requests.Enabled)
+        {
+            return; // nobody listens: skip building the operation tag
+        }
+
         var operation = new KeyValuePair<string, object?>("operation", Operation(method, path));
         Requests.Add(1, operation, new KeyValuePair<string, object?>("status_class", StatusClass(status)));
         if (status == 429)

@@ -87,7 +87,14 @@ public static class BridgeTelemetry
         AddRows("updated", outcome.Updated);
         AddRows("removed", outcome.Removed);
         AddRows("pending_replaced", outcome.PendingReplaced);
-        Activity.Current?.SetTag("moneykit_bridge.sync.status", StatusTag(outcome.Status));
+        if (Activity.Current is { } activity && activity.Source == Source)
+        {
+            activity.SetTag("moneykit_bridge.sync.status", StatusTag(outcome.Status));
+            if (outcome.Status is SyncStatus.Failed or SyncStatus.LinkError)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, outcome.Error);
+            }
+        }
     }
 
     /// <summary>Records how far behind MoneyKit's last transactions refresh a completed sync ended.</summary>
@@ -98,6 +105,14 @@ public static class BridgeTelemetry
     public static void WebhookProcessed(string eventType, WebhookOutcome outcome)
     {
         WebhookEvents.Add(1, new KeyValuePair<string, object?>("event", EventTag(eventType)), new KeyValuePair<string, object?>("outcome", OutcomeTag(outcome)));
+        if (Activity.Current is { } activity && activity.Source == Source)
+        {
+            activity.SetTag("moneykit_bridge.webhook.outcome", OutcomeTag(outcome));
+            if (outcome == WebhookOutcome.Failed)
+            {
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
     }
 
     /// <summary>Records one refresh decision: <paramref name="source"/> is timer or api.</summary>

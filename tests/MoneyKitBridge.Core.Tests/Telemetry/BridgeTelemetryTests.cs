@@ -164,6 +164,8 @@ public sealed class BridgeTelemetryTests
         Assert.Equal(background.SpanId, sync.ParentSpanId);
         Assert.Equal("webhook", sync.GetTagItem("moneykit_bridge.sync.trigger"));
         Assert.Equal("completed", sync.GetTagItem("moneykit_bridge.sync.status"));
+        Assert.Equal("applied", webhook.GetTagItem("moneykit_bridge.webhook.outcome"));
+        Assert.Equal(MoneyKitWebhookEvent.TransactionsUpdatesAvailable, webhook.GetTagItem("moneykit_bridge.webhook.event"));
         Assert.True(sync.StartTimeUtc >= webhook.StartTimeUtc);
         Assert.Single(capture.Mine("moneykit_bridge.sync.duration"), m => m.Tag("trigger") == "webhook" && m.Tag("status") == "completed"); // measured in the same trace
     }
