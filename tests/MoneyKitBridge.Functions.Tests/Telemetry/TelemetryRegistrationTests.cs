@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Telemetry;
 using MoneyKitBridge.Functions.Telemetry;
+using MoneyKitBridge.Functions.Tests.Hosting;
+using MoneyKitBridge.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -76,6 +79,33 @@ public sealed class TelemetryRegistrationTests
 
         Assert.True(provider.GetRequiredService<IOptions<TelemetryOptions>>().Value.Enabled);
         Assert.Contains(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().FullName!.Contains("OpenTelemetry", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_standalone_app_traces_requests_in_the_callers_trace_when_export_is_on()
+    {
+        var exported = new List<Activity>();
+        await using var factory = new BridgeAppFactory(
+            new Dictionary<string, string?> { ["Telemetry:Console"] = "true" },
+            s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)));
+        using var client = factory.CreateClient();
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/openapi/v1.json");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await client.SendAsync(request);
+
+        var tracer = factory.Services.GetRequiredService<TracerProvider>();
+        await Eventually.TrueAsync(
+            () =>
+            {
+                tracer.ForceFlush();
+                lock (exported)
+                {
+                    return exported.Any(a => a.TraceId == traceId && a.Source.Name == "Microsoft.AspNetCore");
+                }
+            },
+            "the request's activity, in the caller's trace, exported");
     }
 
     [Theory]
