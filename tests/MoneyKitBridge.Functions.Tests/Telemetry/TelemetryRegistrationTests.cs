@@ -17,12 +17,12 @@ public sealed class TelemetryRegistrationTests
 {
     private const string ConnectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/";
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? more = null)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? more = null, bool worker = false)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddBridgeTelemetry(configuration, worker: false);
+        services.AddBridgeTelemetry(configuration, worker);
         more?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -37,13 +37,16 @@ public sealed class TelemetryRegistrationTests
         Assert.False(provider.GetRequiredService<IOptions<TelemetryOptions>>().Value.Enabled);
     }
 
-    [Fact]
-    public void Console_export_collects_the_bridge_meter_when_asked()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Console_export_collects_the_bridge_meter_when_asked(bool worker)
     {
         var exported = new List<Metric>();
         using var provider = Build(
             new() { ["Telemetry:Console"] = "true" },
-            s => s.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported)));
+            s => s.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported)),
+            worker);
         var meters = provider.GetRequiredService<MeterProvider>();
         Assert.NotNull(provider.GetService<TracerProvider>());
 
