@@ -10,6 +10,7 @@ using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Operations;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
+using MoneyKitBridge.Functions.Telemetry;
 using MoneyKitBridge.Functions.Transactions;
 using MoneyKitBridge.Functions.Users;
 using MoneyKitBridge.Functions.Webhooks;
@@ -28,6 +29,7 @@ try
     builder.Services.AddBridgeSecrets(builder.Configuration);
     builder.Services.AddBridgeAuth();
     builder.Services.AddBridgeCore();
+    builder.Services.AddBridgeTelemetry(builder.Configuration, worker: false);
 
     var app = builder.Build();
     app.UseBridgeHosting();

@@ -28,6 +28,7 @@ public sealed partial class MoneyKitClient
             cancellationToken.ThrowIfCancellationRequested();
             var token = call.Auth == MoneyKitCallAuth.Bearer ? await tokens.GetAsync(cancellationToken) : null;
             var (reply, failure) = await SendOnceAsync(call, token, cancellationToken);
+            MoneyKitTelemetry.Answered(call.Method, call.Path, reply?.Status);
             TimeSpan delay;
             if (reply is not null)
             {

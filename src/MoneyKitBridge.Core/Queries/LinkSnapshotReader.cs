@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Telemetry;
 using Azure.Data.Tables;
 
 namespace MoneyKitBridge.Core.Queries;
@@ -41,9 +42,11 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
         var linkId = state.LinkId;
         if (cache.TryGetValue(linkId, out var cached) && cached.State.Version == state.Version && cached.State.DeletedAt == state.DeletedAt)
         {
+            BridgeTelemetry.SnapshotLookup(hit: true);
             return cached with { State = state };
         }
 
+        BridgeTelemetry.SnapshotLookup(hit: false);
         var snapshot = await LoadAsync(state, cancellationToken);
         if (cache.Count >= MaxCachedLinks)
         {

@@ -1,4 +1,5 @@
 using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Telemetry;
 using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Core.Refresh;
@@ -29,6 +30,7 @@ public sealed class OnDemandRefresh(BridgeTables tables, MoneyKitClient moneyKit
         var wait = RefreshLimits.WaitBefore(products, p => LinkIndex.LastAcceptedRefresh(index, p), now);
         if (wait > TimeSpan.Zero)
         {
+            BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceApi, BridgeTelemetry.RefreshLimited);
             return new OnDemandRefreshResult(false, wait);
         }
 
@@ -36,14 +38,21 @@ public sealed class OnDemandRefresh(BridgeTables tables, MoneyKitClient moneyKit
         {
             await moneyKit.RefreshProductsAsync(linkId, products, cancellationToken);
         }
+        catch (MoneyKitException e) when (e.Status != 429)
+        {
+            BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceApi, BridgeTelemetry.RefreshFailed);
+            throw;
+        }
         catch (MoneyKitException e) when (e.Status == 429)
         {
+            BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceApi, BridgeTelemetry.RefreshThrottled);
             return new OnDemandRefreshResult(false, e.RetryAfter ?? DefaultRetryAfter, ByMoneyKit: true);
         }
 
         // The timer waits for the refresh it would have made, and reconciles it if its webhook never comes.
         var refreshesTimerProducts = products.Any(p => p is "transactions" or "accounts");
         await LinkIndex.RecordAcceptedRefreshAsync(tables, linkId, products, now, refreshesTimerProducts ? now + TimeSpan.FromHours(1) : null, cancellationToken);
+        BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceApi, BridgeTelemetry.RefreshAccepted);
         return new OnDemandRefreshResult(true);
     }
 }

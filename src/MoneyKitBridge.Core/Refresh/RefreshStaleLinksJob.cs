@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
+using MoneyKitBridge.Core.Telemetry;
 using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Core.Refresh;
@@ -53,13 +54,16 @@ public sealed class RefreshStaleLinksJob(
                 {
                     case RefreshAttempt.Requested:
                         Interlocked.Increment(ref refreshed);
+                        BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceTimer, BridgeTelemetry.RefreshAccepted);
                         break;
                     case RefreshAttempt.RateLimited:
                         Interlocked.Increment(ref rateLimited);
+                        BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceTimer, BridgeTelemetry.RefreshThrottled);
                         Volatile.Write(ref stop, true);
                         break;
                     default:
                         Interlocked.Increment(ref skipped);
+                        BridgeTelemetry.RefreshRequested(BridgeTelemetry.RefreshSourceTimer, BridgeTelemetry.RefreshSkipped);
                         break;
                 }
             }
@@ -87,6 +91,7 @@ public sealed class RefreshStaleLinksJob(
         }
 
         var result = new RefreshRunResult(due.Count, refreshed, rateLimited, skipped, reconciled, synced, stop);
+        BridgeTelemetry.RefreshRunEnded(time.GetElapsedTime(started), settings.Budget);
         logger.LogInformation("RefreshStaleLinks: {Result}", result);
         return result;
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using MoneyKitBridge.Core.Telemetry;
 
 namespace MoneyKitBridge.Core.Sync;
 
@@ -22,17 +24,22 @@ public sealed partial class BackgroundSyncScheduler(LinkSyncEngine engine, ILogg
     public Task<SyncOutcome> Start(string linkId, SyncTrigger trigger)
     {
         ArgumentException.ThrowIfNullOrEmpty(linkId);
+
+        // The run outlives the caller (a webhook answered already): it carries the caller's trace on, so one trace
+        // goes from the webhook through the sync it started.
+        var cause = Activity.Current?.Context ?? default;
         lock (gate)
         {
             if (running.TryGetValue(linkId, out var slot))
             {
                 slot.Again = trigger;
+                slot.AgainCause = cause;
                 return slot.Task;
             }
 
             slot = new Slot();
             running[linkId] = slot;
-            slot.Task = Task.Run(() => RunAsync(linkId, trigger, slot));
+            slot.Task = Task.Run(() => RunAsync(linkId, trigger, cause, slot));
             return slot.Task;
         }
     }
@@ -65,11 +72,13 @@ public sealed partial class BackgroundSyncScheduler(LinkSyncEngine engine, ILogg
         stopping.Dispose();
     }
 
-    private async Task<SyncOutcome> RunAsync(string linkId, SyncTrigger trigger, Slot slot)
+    private async Task<SyncOutcome> RunAsync(string linkId, SyncTrigger trigger, ActivityContext cause, Slot slot)
     {
         while (true)
         {
             SyncOutcome outcome;
+            Activity.Current = null;
+            using var activity = BridgeTelemetry.Source.StartActivity("background_sync", ActivityKind.Internal, cause);
             try
             {
                 outcome = await engine.SyncAsync(linkId, trigger, stopping.Token);
@@ -96,6 +105,7 @@ public sealed partial class BackgroundSyncScheduler(LinkSyncEngine engine, ILogg
 
                 slot.Again = null;
                 trigger = again;
+                cause = slot.AgainCause;
             }
         }
     }
@@ -110,6 +120,9 @@ public sealed partial class BackgroundSyncScheduler(LinkSyncEngine engine, ILogg
     private sealed class Slot
     {
         public SyncTrigger? Again { get; set; }
+
+        /// <summary>The trace of the request that asked for the extra run.</summary>
+        public ActivityContext AgainCause { get; set; }
 
         public Task<SyncOutcome> Task { get; set; } = System.Threading.Tasks.Task.FromResult(new SyncOutcome(SyncStatus.Coalesced));
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Telemetry;
 using MoneyKitBridge.MoneyKit;
 using Azure.Data.Tables;
 
@@ -43,6 +44,22 @@ public sealed partial class LinkSyncEngine
     public async Task<SyncOutcome> SyncAsync(string linkId, SyncTrigger trigger, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(linkId);
+        using var activity = BridgeTelemetry.StartSync(trigger);
+        var started = time.GetTimestamp();
+        var outcome = new SyncOutcome(SyncStatus.Failed);
+        try
+        {
+            outcome = await SyncLinkAsync(linkId, trigger, cancellationToken);
+            return outcome;
+        }
+        finally
+        {
+            BridgeTelemetry.SyncEnded(trigger, outcome, time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<SyncOutcome> SyncLinkAsync(string linkId, SyncTrigger trigger, CancellationToken cancellationToken)
+    {
         var owner = Guid.NewGuid().ToString("N");
         var claim = await ClaimAsync(linkId, owner, cancellationToken);
         if (claim.Outcome is { } early)
@@ -298,6 +315,11 @@ public sealed partial class LinkSyncEngine
 
             var outcome = new SyncOutcome(SyncStatus.Completed, pages, created, updated, removed, pendingReplaced);
             await RecordHistoryAsync(partition, trigger, started, outcome, null, cancellationToken);
+            if (state.TransactionsRefreshedAt is { } storedRefresh)
+            {
+                BridgeTelemetry.SyncLag(trigger, time.GetUtcNow() - storedRefresh);
+            }
+
             logger.LogInformation(
                 "Synced link {LinkId} ({Trigger}): {Pages} pages, {Created} created, {Updated} updated, {Removed} removed, {Pending} stale pending removed",
                 state.LinkId, trigger, pages, created, updated, removed, pendingReplaced);

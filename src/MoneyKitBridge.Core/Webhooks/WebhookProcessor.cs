@@ -4,6 +4,7 @@ using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
+using MoneyKitBridge.Core.Telemetry;
 
 namespace MoneyKitBridge.Core.Webhooks;
 
@@ -50,6 +51,14 @@ public sealed class WebhookProcessor : IAsyncDisposable
     public async Task<WebhookProcessingResult> ProcessAsync(MoneyKitWebhookEvent webhookEvent, string? deliveryToken, int? attempt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);
+        using var activity = BridgeTelemetry.StartWebhook(webhookEvent.WebhookEvent);
+        var result = await ProcessEventAsync(webhookEvent, deliveryToken, attempt, cancellationToken);
+        BridgeTelemetry.WebhookProcessed(webhookEvent.WebhookEvent, result.Outcome);
+        return result;
+    }
+
+    private async Task<WebhookProcessingResult> ProcessEventAsync(MoneyKitWebhookEvent webhookEvent, string? deliveryToken, int? attempt, CancellationToken cancellationToken)
+    {
         var delivery = new WebhookDelivery(webhookEvent, WebhookLog.SafeToken(deliveryToken), attempt);
         if (webhookEvent.WebhookEvent == MoneyKitWebhookEvent.LinkStateChanged)
         {

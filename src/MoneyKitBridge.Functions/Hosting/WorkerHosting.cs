@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MoneyKitBridge.Functions.Auth;
 using MoneyKitBridge.Functions.Bridge;
 using MoneyKitBridge.Functions.Secrets;
+using MoneyKitBridge.Functions.Telemetry;
 
 namespace MoneyKitBridge.Functions.Hosting;
 
@@ -42,6 +43,7 @@ public static class WorkerHosting
         builder.ConfigureFunctionsWebApplication();
         builder.UseMiddleware<BridgeWorkerMiddleware>();
         AddWorkerServices(builder.Services, builder.Configuration);
+        builder.Services.AddBridgeTelemetry(builder.Configuration, worker: true);
         return builder;
     }
 
