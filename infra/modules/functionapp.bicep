@@ -99,6 +99,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     // Telemetry with Entra authentication only (local auth is disabled on the component).
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // The bridge's OpenTelemetry goes to Application Insights above; console export is for local runs only.
+    Telemetry__Console: 'false'
     // Identity picked by DefaultAzureCredential in the handler.
     AZURE_CLIENT_ID: identityClientId
     // The bridge's tables.
