@@ -13,7 +13,16 @@ public static partial class DemoUi
         await page.GotoAsync(system.DemoUrl.ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "MoneyKit Bridge demo" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Link an account" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/connect/lst_"));
+        try
+        {
+            await page.WaitForURLAsync(new Regex("/connect/lst_"));
+        }
+        catch (TimeoutException e)
+        {
+            var status = await page.GetByRole(AriaRole.Status).TextContentAsync();
+            throw new TimeoutException($"Connect did not open: the page is at {page.Url} and says \"{status}\".", e);
+        }
+
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Select your bank" })).ToBeVisibleAsync();
     }
 
