@@ -84,12 +84,10 @@ public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
         else
         {
             rows = [];
+            // The accounts come from their own query above; this one reads only the transaction rows changed since.
             await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.ChangedSinceFilter(partition, minSequence), select: Columns, cancellationToken: cancellationToken))
             {
-                if (row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
-                {
-                    rows.Add(TransactionRow.FromEntity(row));
-                }
+                rows.Add(TransactionRow.FromEntity(row));
             }
         }
 

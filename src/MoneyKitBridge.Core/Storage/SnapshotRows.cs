@@ -72,14 +72,13 @@ public sealed record TransactionRow(
         LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Pending eq {true}");
 
     /// <summary>
-    /// Filter of a link's accounts and of its transaction rows changed at feed sequence <paramref name="minSequence"/> or
-    /// later (≥ 1: rows written before the feed existed have no sequence and never match).
+    /// Filter of a link's transaction rows changed at feed sequence <paramref name="minSequence"/> or later (≥ 1: rows
+    /// written before the feed existed have no sequence and never match).
     /// </summary>
     public static string ChangedSinceFilter(string partition, long minSequence)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minSequence, 1);
-        return TableKeys.PartitionFilter(partition) + " and ((" + TableKeys.RowKeyPrefixFilter(LinkRows.AccountPrefix) + ") or "
-            + TableClient.CreateQueryFilter($"ChangeSeq ge {minSequence}") + ")";
+        return LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"ChangeSeq ge {minSequence}");
     }
 
     /// <summary>Filter of a link's tombstones.</summary>

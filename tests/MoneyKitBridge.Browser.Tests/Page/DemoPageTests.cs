@@ -209,7 +209,9 @@ public sealed class DemoPageTests(BrowserFixture system)
 
         // MoneyKit puts the link in error (webhook to the bridge); the page shows it on its own.
         await system.SandboxPostAsync($"sandbox/links/{linkId}/state", new JsonObject { ["state"] = "error", ["error_code"] = "auth_expired" });
-        await Assertions.Expect(row.Locator(".state-cell")).ToHaveAttributeAsync("data-state", "error", new() { Timeout = 30_000 });
+        // Normally within a poll or two; the bound also covers one redelivery (MoneyKit's first retry comes 30 s after a
+        // delivery the loaded bridge did not answer within the sandbox's 15 s).
+        await Assertions.Expect(row.Locator(".state-cell")).ToHaveAttributeAsync("data-state", "error", new() { Timeout = 75_000 });
         await Assertions.Expect(row.Locator(".state-cell")).ToContainTextAsync("auth_expired");
         await BrowserFixture.ScreenshotAsync(page, "demo-link-error");
 
