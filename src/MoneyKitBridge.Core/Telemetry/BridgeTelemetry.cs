@@ -104,10 +104,10 @@ public static class BridgeTelemetry
     /// <summary>Records one processed webhook event.</summary>
     public static void WebhookProcessed(string eventType, WebhookOutcome outcome)
     {
-        WebhookEvents.Add(1, new KeyValuePair<string, object?>("event", EventTag(eventType)), new KeyValuePair<string, object?>("outcome", OutcomeTag(outcome)));
+        WebhookEvents.Add(1, new KeyValuePair<string, object?>("event", EventTag(eventType)), new KeyValuePair<string, object?>("outcome", WebhookLog.Name(outcome)));
         if (Activity.Current is { } activity && activity.Source == Source)
         {
-            activity.SetTag("moneykit_bridge.webhook.outcome", OutcomeTag(outcome));
+            activity.SetTag("moneykit_bridge.webhook.outcome", WebhookLog.Name(outcome));
             if (outcome == WebhookOutcome.Failed)
             {
                 activity.SetStatus(ActivityStatusCode.Error);
@@ -151,20 +151,6 @@ public static class BridgeTelemetry
         SyncStatus.Coalesced => "coalesced",
         SyncStatus.Skipped => "skipped",
         SyncStatus.LinkError => "link_error",
-        _ => "failed",
-    };
-
-    private static string OutcomeTag(WebhookOutcome outcome) => outcome switch
-    {
-        WebhookOutcome.Applied => "applied",
-        WebhookOutcome.Stale => "stale",
-        WebhookOutcome.Duplicate => "duplicate",
-        WebhookOutcome.UnknownLink => "unknown_link",
-        WebhookOutcome.LinkDeleted => "link_deleted",
-        WebhookOutcome.UnknownEvent => "unknown_event",
-        WebhookOutcome.UnsupportedVersion => "unsupported_version",
-        WebhookOutcome.UnknownState => "unknown_state",
-        WebhookOutcome.Unstorable => "unstorable",
         _ => "failed",
     };
 

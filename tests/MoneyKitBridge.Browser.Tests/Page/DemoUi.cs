@@ -12,15 +12,23 @@ public static partial class DemoUi
     {
         await page.GotoAsync(system.DemoUrl.ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "MoneyKit Bridge demo" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Link an account" }).ClickAsync();
-        try
+        // In full-suite runs a click was occasionally not followed by Connect (cause not found; see the closing note of
+        // 2026-12-04): one more click after 15 s, then the test fails with what the page shows.
+        for (var attempt = 1; ; attempt++)
         {
-            await page.WaitForURLAsync(new Regex("/connect/lst_"));
-        }
-        catch (TimeoutException e)
-        {
-            var status = await page.GetByRole(AriaRole.Status).TextContentAsync();
-            throw new TimeoutException($"Connect did not open: the page is at {page.Url} and says \"{status}\".", e);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Link an account" }).ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(new Regex("/connect/lst_"), new() { Timeout = attempt == 1 ? 15_000 : 45_000 });
+                break;
+            }
+            catch (TimeoutException e) when (attempt == 2)
+            {
+                throw new TimeoutException($"Connect did not open: the page is at {page.Url} and shows \"{await page.Locator("body").InnerTextAsync()}\".", e);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Select your bank" })).ToBeVisibleAsync();
