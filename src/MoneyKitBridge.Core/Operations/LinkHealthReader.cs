@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Core.Storage;
+using MoneyKitBridge.Core.Webhooks;
 using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Core.Operations;
@@ -69,6 +70,7 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
         LinkState? state = null;
         var refreshStates = new Dictionary<string, string?>(StringComparer.Ordinal);
         var events = new List<WebhookEventSummary>();
+        var eventKeys = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var entity in tables.States.QueryAsync<TableEntity>(TableKeys.PartitionFilter(partition), cancellationToken: cancellationToken))
         {
             if (entity.RowKey == LinkRows.StateRow)
@@ -83,6 +85,7 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
             else if (entity.RowKey.StartsWith(LinkRows.EventPrefix, StringComparison.Ordinal))
             {
                 var e = WebhookEventRow.FromEntity(entity);
+                eventKeys.Add(e.IdempotencyKey);
                 events.Add(new WebhookEventSummary(e.Event, e.Outcome, e.ReceivedAt, e.WebhookTimestamp, e.Attempt, e.State, e.ErrorCode, e.Product));
             }
         }
@@ -91,6 +94,10 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
         {
             return null;
         }
+
+        // State changes applied so recently that their event rows may not be written yet (see DeferredEventRows).
+        events.AddRange(state.AppliedStateChanges.Where(c => !eventKeys.Contains(c.IdempotencyKey)).Select(c => new WebhookEventSummary(
+            MoneyKitWebhookEvent.LinkStateChanged, WebhookLog.Name(WebhookOutcome.Applied), c.ReceivedAt, c.WebhookTimestamp, c.Attempt, c.State, c.ErrorCode, null)));
 
         var history = new List<SyncRun>();
         await foreach (var entity in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.SyncHistoryPrefix), cancellationToken: cancellationToken))

@@ -12,7 +12,9 @@ namespace MoneyKitBridge.Core.Storage;
 public sealed record LinkState
 {
     private readonly string? linkJson;
-    private readonly ParsedLink? parsedLink;
+    private readonly ParsedJson<MoneyKitLink>? parsedLink;
+    private readonly string? appliedStateChangesJson;
+    private readonly ParsedJson<AppliedStateChange[]>? parsedStateChanges;
 
     public required string LinkId { get; init; }
 
@@ -32,7 +34,7 @@ public sealed record LinkState
         init
         {
             linkJson = value;
-            parsedLink = value is null ? null : new ParsedLink(value);
+            parsedLink = value is null ? null : new ParsedJson<MoneyKitLink>(value, MoneyKitJsonContext.Default.MoneyKitLink);
         }
     }
 
@@ -78,6 +80,23 @@ public sealed record LinkState
     /// <summary><c>webhook_timestamp</c> of the newest <c>link.state_changed</c> applied.</summary>
     public DateTimeOffset? StateChangedAt { get; init; }
 
+    /// <summary>
+    /// The newest <c>link.state_changed</c> events applied (at most <see cref="AppliedStateChange.Kept"/>, newest first)
+    /// as JSON; <see cref="AppliedStateChanges"/> is its parsed form, parsed only when asked for.
+    /// </summary>
+    public string? AppliedStateChangesJson
+    {
+        get => appliedStateChangesJson;
+        init
+        {
+            appliedStateChangesJson = value;
+            parsedStateChanges = value is null ? null : new ParsedJson<AppliedStateChange[]>(value, StorageJsonContext.Default.AppliedStateChangeArray);
+        }
+    }
+
+    /// <summary>The newest state changes applied, newest first (see <see cref="AppliedStateChangesJson"/>).</summary>
+    public IReadOnlyList<AppliedStateChange> AppliedStateChanges => parsedStateChanges?.Value ?? [];
+
     /// <summary>When the link was deleted through the bridge (tombstone; data purged).</summary>
     public DateTimeOffset? DeletedAt { get; init; }
 
@@ -114,6 +133,7 @@ public sealed record LinkState
         LeaseUntil = entity.GetDateTimeOffset(nameof(LeaseUntil)),
         SyncRequested = entity.GetBoolean(nameof(SyncRequested)) ?? false,
         StateChangedAt = entity.GetDateTimeOffset(nameof(StateChangedAt)),
+        AppliedStateChangesJson = entity.GetString(nameof(AppliedStateChangesJson)),
         DeletedAt = entity.GetDateTimeOffset(nameof(DeletedAt)),
         CreatedAt = entity.GetDateTimeOffset(nameof(CreatedAt)),
         ETag = entity.ETag,
@@ -168,8 +188,20 @@ public sealed record LinkState
             .Put(nameof(LeaseUntil), LeaseUntil)
             .Put(nameof(SyncRequested), SyncRequested)
             .Put(nameof(StateChangedAt), StateChangedAt)
+            .Put(nameof(AppliedStateChangesJson), AppliedStateChangesJson)
             .Put(nameof(DeletedAt), DeletedAt)
             .Put(nameof(CreatedAt), CreatedAt);
+
+    /// <summary>Whether the state change with <paramref name="idempotencyKey"/> is among <see cref="AppliedStateChanges"/>.</summary>
+    public bool HasApplied(string idempotencyKey) =>
+        AppliedStateChanges.Any(c => c.IdempotencyKey == idempotencyKey);
+
+    /// <summary>This state with <paramref name="change"/> recorded first among <see cref="AppliedStateChanges"/> (the oldest beyond <see cref="AppliedStateChange.Kept"/> dropped).</summary>
+    public LinkState WithApplied(AppliedStateChange change) => this with
+    {
+        AppliedStateChangesJson = JsonSerializer.Serialize(
+            [change, .. AppliedStateChanges.Take(AppliedStateChange.Kept - 1)], StorageJsonContext.Default.AppliedStateChangeArray),
+    };
 
     public static string SerializeLink(MoneyKitLink link) => JsonSerializer.Serialize(link, MoneyKitJsonContext.Default.MoneyKitLink);
 }

@@ -149,7 +149,8 @@ public sealed class LinkStateStore
     /// <summary>
     /// Commits <paramref name="actions"/> (rows of the link's <c>linkstates</c> partition; when <paramref name="next"/>
     /// is set, the last action writes it, conditional on the ETag it was derived from) as one entity group
-    /// transaction, or as a single insert when there is one action. Returns the last action's new ETag; on success
+    /// transaction, or as a single insert or update when there is one action (a 412 is then a plain
+    /// <see cref="RequestFailedException"/>). Returns the last action's new ETag; on success
     /// <paramref name="next"/> with that ETag becomes this process's copy. Exceptions are the service's.
     /// </summary>
     public async Task<ETag> SubmitAsync(string linkId, IReadOnlyList<TableTransactionAction> actions, LinkState? next, CancellationToken cancellationToken = default)
@@ -160,8 +161,9 @@ public sealed class LinkStateStore
         long writesAfter;
         try
         {
-            etag = actions.Count == 1 && actions[0].ActionType == TableTransactionActionType.Add
-                ? await tables.States.AddCheckedAsync((TableEntity)actions[0].Entity, cancellationToken)
+            etag = actions is [{ ActionType: TableTransactionActionType.Add } add] ? await tables.States.AddCheckedAsync((TableEntity)add.Entity, cancellationToken)
+                : actions is [{ ActionType: TableTransactionActionType.UpdateMerge or TableTransactionActionType.UpdateReplace } update]
+                    ? await tables.States.UpdateCheckedAsync((TableEntity)update.Entity, update.ETag, update.ActionType == TableTransactionActionType.UpdateMerge ? TableUpdateMode.Merge : TableUpdateMode.Replace, cancellationToken)
                 : (await tables.States.SubmitCheckedAsync(actions, cancellationToken))[^1].Headers.ETag ?? default;
         }
         finally

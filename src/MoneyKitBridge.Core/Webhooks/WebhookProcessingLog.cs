@@ -46,4 +46,7 @@ internal static partial class WebhookProcessingLog
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Webhook background work failed: {Reason}")]
     public static partial void LaneFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "{Count} event rows of applied state changes were not written ({Reason}); the state rows hold their newest records")]
+    public static partial void HistoryNotWritten(ILogger logger, int count, string reason);
 }

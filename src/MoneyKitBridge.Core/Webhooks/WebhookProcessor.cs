@@ -10,8 +10,9 @@ namespace MoneyKitBridge.Core.Webhooks;
 
 /// <summary>
 /// Applies verified MoneyKit webhooks exactly once and in order, each with one atomic write in the link's
-/// <c>linkstates</c> partition: the event row (<see cref="WebhookEventRows"/>, inserted only if absent, so a second
-/// delivery is a <see cref="WebhookOutcome.Duplicate"/> and changes nothing) together with the event's effect.
+/// <c>linkstates</c> partition: the event's deduplication record (an event row, <see cref="WebhookEventRows"/>,
+/// inserted only if absent, or for a state change that applied, its entry on the state row) together with the event's
+/// effect, so a second delivery is a <see cref="WebhookOutcome.Duplicate"/> and changes nothing.
 /// This class dispatches by event type:
 /// <list type="bullet">
 /// <item><c>link.state_changed</c> → the link's lane (<see cref="StateChangeLanes"/>);</item>
@@ -33,6 +34,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
     private readonly WebhookEventRows events;
     private readonly ProductRefreshRows products;
     private readonly StateChangeLanes lanes;
+    private readonly DeferredEventRows history;
 
     public WebhookProcessor(BridgeTables tables, LinkStateStore states, LinkLifecycle lifecycle, BackgroundSyncScheduler syncs, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookProcessor> logger)
     {
@@ -44,7 +46,8 @@ public sealed class WebhookProcessor : IAsyncDisposable
         this.logger = logger;
         events = new WebhookEventRows(tables, time, options.Value);
         products = new ProductRefreshRows(tables);
-        lanes = new StateChangeLanes(new StateChangeTransaction(states, events, lifecycle, time, logger), logger);
+        history = new DeferredEventRows(tables, logger);
+        lanes = new StateChangeLanes(new StateChangeTransaction(states, events, history, lifecycle, time, logger), logger);
     }
 
     /// <summary>Processes one verified event (see the class summary). Throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
@@ -99,8 +102,15 @@ public sealed class WebhookProcessor : IAsyncDisposable
     public async Task WhenIdleAsync()
     {
         await lanes.WhenIdleAsync();
+        await history.WhenIdleAsync();
         await syncs.WhenIdleAsync();
     }
+
+    /// <summary>
+    /// Completes when the event rows of every state change applied so far are written (they follow the acknowledgement:
+    /// <see cref="DeferredEventRows"/>).
+    /// </summary>
+    public Task WhenRecordedAsync() => history.WhenIdleAsync();
 
     /// <summary>Deletes event rows received longer than <see cref="WebhookOptions.DedupeRetention"/> ago; returns how many.</summary>
     public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken = default) => events.PurgeExpiredAsync(cancellationToken);
@@ -108,6 +118,7 @@ public sealed class WebhookProcessor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await lanes.DisposeAsync();
+        await history.DisposeAsync();
         products.Dispose();
     }
 

@@ -260,9 +260,13 @@ internal sealed class WebhookTestBed : IAsyncDisposable
         return rows;
     }
 
-    /// <summary>Rows of the link's <c>linkstates</c> partition (event rows, product rows) whose row key starts with <paramref name="prefix"/>.</summary>
+    /// <summary>
+    /// Rows of the link's <c>linkstates</c> partition (event rows, product rows) whose row key starts with
+    /// <paramref name="prefix"/>, once the event rows of applied state changes (written after the acknowledgement) are written.
+    /// </summary>
     public async Task<List<TableEntity>> StateRowsAsync(string linkId, string prefix)
     {
+        await Processor.WhenRecordedAsync();
         var rows = new List<TableEntity>();
         await foreach (var row in Tables.States.QueryAsync<TableEntity>(LinkRows.KindFilter(LinkRows.Partition(linkId), prefix)))
         {
@@ -278,6 +282,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     /// <summary>The event row of one idempotency key.</summary>
     public async Task<TableEntity?> KeyRowAsync(string linkId, string idempotencyKey)
     {
+        await Processor.WhenRecordedAsync();
         var row = await Tables.States.GetEntityIfExistsAsync<TableEntity>(LinkRows.Partition(linkId), LinkRows.Event(idempotencyKey));
         return row.HasValue ? row.Value : null;
     }
@@ -285,6 +290,7 @@ internal sealed class WebhookTestBed : IAsyncDisposable
     /// <summary>Event rows of every link.</summary>
     public async Task<int> KeyRowCountAsync()
     {
+        await Processor.WhenRecordedAsync();
         var count = 0;
         await foreach (var row in Tables.States.QueryAsync<TableEntity>(TableKeys.RowKeyPrefixFilter(LinkRows.EventPrefix)))
         {
