@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -73,6 +74,7 @@ internal static class WebhookBenchmark
                 throw new InvalidOperationException($"Webhook warm-up failed: bridge {warmBridge.Errors} errors, baseline {warmBaseline.Errors} errors of {warm}.");
             }
 
+            await HistoryWrittenAsync(world, warm, "warm-up");
             await Task.Delay(TimeSpan.FromSeconds(3));
 
             var half = settings.WebhookCount / 2;
@@ -81,6 +83,10 @@ internal static class WebhookBenchmark
                 var offset = warm + (round * half);
                 baselineRounds.Add(await LoadRunner.RunAsync($"baseline round {round + 1}", settings.Concurrency, TimeSpan.FromMinutes(2), half, i => verifyAndInsert(offset + i)));
                 bridgeRounds.Add(await LoadRunner.RunAsync($"bridge round {round + 1}", settings.Concurrency, TimeSpan.FromMinutes(2), half, i => post(offset + i)));
+
+                // The bridge writes the event rows of applied state changes after answering: the next round starts only
+                // once they are all stored, so that work is not left to load the baseline's round.
+                await HistoryWrittenAsync(world, offset + half, $"round {round + 1}");
             }
         }
 
@@ -101,6 +107,32 @@ internal static class WebhookBenchmark
 
         Report.Line($"issue 5 throughput: bridge {bridgeAll.PerSecond:F0} deliveries/s vs baseline {baselineAll.PerSecond:F0} ops/s (ratio {bridgeAll.PerSecond / baselineAll.PerSecond:F2}, informational)");
         return [new RatioCheck("webhook.p99", "bridge webhook p99 / (ES256 verify + 1 insert) p99", bridgeAll.P99Ms / baselineAll.P99Ms, AtMost: true, 2.0)];
+    }
+
+    /// <summary>Waits until <paramref name="expected"/> event rows are stored (one per delivery) and prints how long that took after the round.</summary>
+    private static async Task HistoryWrittenAsync(BenchWorld world, int expected, string round)
+    {
+        var states = world.Service.GetTableClient(world.Prefix + "linkstates");
+        var started = Stopwatch.GetTimestamp();
+        var stored = 0;
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
+        {
+            stored = 0;
+            await foreach (var page in states.QueryAsync<TableEntity>(MoneyKitBridge.Core.Storage.TableKeys.RowKeyPrefixFilter(MoneyKitBridge.Core.Storage.LinkRows.EventPrefix), select: ["RowKey"]).AsPages())
+            {
+                stored += page.Values.Count;
+            }
+
+            if (stored >= expected)
+            {
+                Report.Line($"webhook {round}: all {stored} event rows stored {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms after the last answer");
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        throw new InvalidOperationException($"Webhook {round}: only {stored} of {expected} event rows were stored 60 s after the round.");
     }
 
     private static Delivery[] Build(BenchWorld world, int count)

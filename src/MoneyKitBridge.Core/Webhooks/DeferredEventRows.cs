@@ -15,9 +15,10 @@ namespace MoneyKitBridge.Core.Webhooks;
 internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : IAsyncDisposable
 {
     public const int MaxPending = 10_000;
-    private const int MaxRowsPerRound = 100;
+    private const int MaxRowsPerRequest = 10;
     private readonly Lock gate = new();
-    private readonly Queue<TableEntity> queue = new();
+    private readonly Dictionary<string, List<TableEntity>> waiting = new(StringComparer.Ordinal); // by link partition
+    private readonly Queue<string> partitions = new(); // partitions with waiting rows, oldest first
     private readonly HashSet<(string Partition, string Row)> pending = [];
     private Task runner = Task.CompletedTask;
     private bool running;
@@ -49,11 +50,17 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
             {
                 if (pending.Add((row.PartitionKey, row.RowKey)))
                 {
-                    queue.Enqueue(row);
+                    if (!waiting.TryGetValue(row.PartitionKey, out var list))
+                    {
+                        waiting[row.PartitionKey] = list = [];
+                        partitions.Enqueue(row.PartitionKey);
+                    }
+
+                    list.Add(row);
                 }
             }
 
-            if (!running && queue.Count > 0)
+            if (!running && partitions.Count > 0)
             {
                 running = true;
                 runner = Task.Run(RunAsync, CancellationToken.None);
@@ -83,28 +90,38 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
 
     public async ValueTask DisposeAsync() => await WhenIdleAsync();
 
+    /// <summary>
+    /// Writes one request at a time, so the rows take little of the storage's time from acknowledgements: the oldest
+    /// link's waiting rows (up to 10, one entity group transaction: a short request, so acknowledgements never queue long behind it), then the next link's. The more rows wait, the
+    /// more each request carries.
+    /// </summary>
     private async Task RunAsync()
     {
         while (true)
         {
-            List<TableEntity> round;
+            List<TableEntity> rows;
             lock (gate)
             {
-                if (queue.Count == 0)
+                if (!partitions.TryDequeue(out var partition))
                 {
                     running = false;
                     return;
                 }
 
-                round = [];
-                while (round.Count < MaxRowsPerRound && queue.TryDequeue(out var row))
+                var list = waiting[partition];
+                rows = list.Take(MaxRowsPerRequest).ToList();
+                list.RemoveRange(0, rows.Count);
+                if (list.Count > 0)
                 {
-                    round.Add(row);
+                    partitions.Enqueue(partition);
+                }
+                else
+                {
+                    waiting.Remove(partition);
                 }
             }
 
-            // One request per link partition (an entity group transaction when a link has several rows waiting).
-            await Task.WhenAll(round.GroupBy(r => r.PartitionKey, StringComparer.Ordinal).Select(g => WriteAsync([.. g])));
+            await WriteAsync(rows);
         }
     }
 
