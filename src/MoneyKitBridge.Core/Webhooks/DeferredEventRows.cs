@@ -5,23 +5,49 @@ using MoneyKitBridge.Core.Storage;
 namespace MoneyKitBridge.Core.Webhooks;
 
 /// <summary>
-/// Writes the event rows of applied <c>link.state_changed</c> events after their acknowledgement. The write that
-/// applied an event already recorded it on the state row (<see cref="LinkState.AppliedStateChanges"/>, the newest few),
-/// which is what deduplicates a redelivery; the event row is its lasting history and the deduplication record once it
-/// drops off that list. Until written, a row is <see cref="IsPending"/> (a redelivery in this process is still a
-/// duplicate). At most <see cref="MaxPending"/> rows wait: beyond that the state change writes its row itself (the
-/// acknowledgement then waits for it). A crash loses only waiting rows, never a state or its newest records.
+/// Writes the event rows of applied <c>link.state_changed</c> events after their acknowledgement (write-behind). The
+/// write that applied an event already recorded it on the state row (<see cref="LinkState.AppliedStateChanges"/>, the
+/// newest few), which is what deduplicates a redelivery; the event row is its lasting history and the deduplication
+/// record once it drops off that list. Until written, a row is <see cref="IsPending"/> (a redelivery in this process
+/// is still a duplicate).
+/// <para>
+/// Rows are written in quiet moments, so they do not take the storage's time from acknowledgements in a burst: while no
+/// webhook is being processed in this process (<see cref="Enter"/>/<see cref="Exit"/>), or while
+/// <see cref="HighWater"/> or more rows wait (so under sustained load they are written all along), or when asked to
+/// (<see cref="FlushAsync"/>, also on disposal). One request at a time, of one link's rows. At most
+/// <see cref="MaxPending"/> rows wait: beyond that a state change writes its row itself (the acknowledgement then waits
+/// for it). A crash loses only waiting rows, never a state or its newest records.
+/// </para>
 /// </summary>
 internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : IAsyncDisposable
 {
     public const int MaxPending = 10_000;
+    public const int HighWater = 5_000;
     private const int MaxRowsPerRequest = 10;
     private readonly Lock gate = new();
     private readonly Dictionary<string, List<TableEntity>> waiting = new(StringComparer.Ordinal); // by link partition
     private readonly Queue<string> partitions = new(); // partitions with waiting rows, oldest first
     private readonly HashSet<(string Partition, string Row)> pending = [];
+    private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task runner = Task.CompletedTask;
     private bool running;
+    private bool flushing;
+    private int processing;
+
+    /// <summary>A webhook is being processed: rows wait (unless <see cref="HighWater"/> rows do).</summary>
+    public void Enter() => Interlocked.Increment(ref processing);
+
+    /// <summary>A webhook was answered: when it was the last one in progress, waiting rows are written.</summary>
+    public void Exit()
+    {
+        if (Interlocked.Decrement(ref processing) == 0)
+        {
+            lock (gate)
+            {
+                wake.TrySetResult();
+            }
+        }
+    }
 
     /// <summary>Whether <paramref name="count"/> more rows may wait.</summary>
     public bool HasRoom(int count)
@@ -44,6 +70,11 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
     /// <summary>Queues <paramref name="rows"/> (event rows of committed state changes) to be written in the background.</summary>
     public void Add(IReadOnlyList<TableEntity> rows)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         lock (gate)
         {
             foreach (var row in rows)
@@ -65,11 +96,15 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
                 running = true;
                 runner = Task.Run(RunAsync, CancellationToken.None);
             }
+            else if (pending.Count >= HighWater)
+            {
+                wake.TrySetResult();
+            }
         }
     }
 
-    /// <summary>Completes when every row queued so far was written (or failed and was logged).</summary>
-    public async Task WhenIdleAsync()
+    /// <summary>Writes every row queued so far now, and completes when they are written (or failed and were logged).</summary>
+    public async Task FlushAsync()
     {
         while (true)
         {
@@ -81,6 +116,8 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
                     return;
                 }
 
+                flushing = true;
+                wake.TrySetResult();
                 current = runner;
             }
 
@@ -88,41 +125,63 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
         }
     }
 
-    public async ValueTask DisposeAsync() => await WhenIdleAsync();
+    public async ValueTask DisposeAsync() => await FlushAsync();
 
-    /// <summary>
-    /// Writes one request at a time, so the rows take little of the storage's time from acknowledgements: the oldest
-    /// link's waiting rows (up to 10, one entity group transaction: a short request, so acknowledgements never queue long behind it), then the next link's. The more rows wait, the
-    /// more each request carries.
-    /// </summary>
     private async Task RunAsync()
     {
         while (true)
         {
-            List<TableEntity> rows;
+            List<TableEntity>? rows = null;
+            Task woken;
             lock (gate)
             {
-                if (!partitions.TryDequeue(out var partition))
+                if (partitions.Count == 0)
                 {
                     running = false;
+                    flushing = false;
                     return;
                 }
 
-                var list = waiting[partition];
-                rows = list.Take(MaxRowsPerRequest).ToList();
-                list.RemoveRange(0, rows.Count);
-                if (list.Count > 0)
+                if (flushing || pending.Count >= HighWater || Volatile.Read(ref processing) == 0)
                 {
-                    partitions.Enqueue(partition);
+                    rows = Take();
                 }
-                else
+
+                if (wake.Task.IsCompleted)
                 {
-                    waiting.Remove(partition);
+                    wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
+
+                woken = wake.Task;
+            }
+
+            if (rows is null)
+            {
+                await woken; // by the last webhook in progress, a flush, or rows reaching the high-water mark
+                continue;
             }
 
             await WriteAsync(rows);
         }
+    }
+
+    /// <summary>The oldest link's waiting rows, up to 10 (one short request: acknowledgements never queue long behind it).</summary>
+    private List<TableEntity> Take()
+    {
+        var partition = partitions.Dequeue();
+        var list = waiting[partition];
+        var rows = list.Take(MaxRowsPerRequest).ToList();
+        list.RemoveRange(0, rows.Count);
+        if (list.Count > 0)
+        {
+            partitions.Enqueue(partition);
+        }
+        else
+        {
+            waiting.Remove(partition);
+        }
+
+        return rows;
     }
 
     private async Task WriteAsync(List<TableEntity> rows)

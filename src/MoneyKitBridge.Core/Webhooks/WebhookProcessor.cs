@@ -55,9 +55,17 @@ public sealed class WebhookProcessor : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);
         using var activity = BridgeTelemetry.StartWebhook(webhookEvent.WebhookEvent);
-        var result = await ProcessEventAsync(webhookEvent, deliveryToken, attempt, cancellationToken);
-        BridgeTelemetry.WebhookProcessed(webhookEvent.WebhookEvent, result.Outcome);
-        return result;
+        history.Enter();
+        try
+        {
+            var result = await ProcessEventAsync(webhookEvent, deliveryToken, attempt, cancellationToken);
+            BridgeTelemetry.WebhookProcessed(webhookEvent.WebhookEvent, result.Outcome);
+            return result;
+        }
+        finally
+        {
+            history.Exit();
+        }
     }
 
     private async Task<WebhookProcessingResult> ProcessEventAsync(MoneyKitWebhookEvent webhookEvent, string? deliveryToken, int? attempt, CancellationToken cancellationToken)
@@ -102,15 +110,15 @@ public sealed class WebhookProcessor : IAsyncDisposable
     public async Task WhenIdleAsync()
     {
         await lanes.WhenIdleAsync();
-        await history.WhenIdleAsync();
+        await history.FlushAsync();
         await syncs.WhenIdleAsync();
     }
 
     /// <summary>
-    /// Completes when the event rows of every state change applied so far are written (they follow the acknowledgement:
-    /// <see cref="DeferredEventRows"/>).
+    /// Writes the event rows of every state change applied so far now and completes when they are written (they follow
+    /// the acknowledgement: <see cref="DeferredEventRows"/>).
     /// </summary>
-    public Task WhenRecordedAsync() => history.WhenIdleAsync();
+    public Task WhenRecordedAsync() => history.FlushAsync();
 
     /// <summary>Deletes event rows received longer than <see cref="WebhookOptions.DedupeRetention"/> ago; returns how many.</summary>
     public Task<int> PurgeExpiredKeysAsync(CancellationToken cancellationToken = default) => events.PurgeExpiredAsync(cancellationToken);
