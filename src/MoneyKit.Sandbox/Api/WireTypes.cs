@@ -222,3 +222,18 @@ internal sealed record ConnectAccountWire(string AccountId, string AccountType, 
 internal sealed record ConnectStepWire(
     string Step, string? InstitutionId, string? LinkId, MfaWire? Mfa, string? OauthUrl, string? ExchangeableToken, string? RedirectUrl, string? ErrorCode,
     IReadOnlyList<ConnectAccountWire>? Accounts = null, IReadOnlyList<string>? Products = null);
+
+/// <summary><c>GetUserLinksResponse</c>: the user's links by link id.</summary>
+internal sealed record UserLinksResponse(IReadOnlyDictionary<string, LinkWire> Links);
+
+/// <summary><c>AccountGroup</c>: one link's accounts in <c>GetUserAccountsResponse</c>.</summary>
+internal sealed record AccountGroupWire(IReadOnlyList<AccountWire> Accounts, DateTime? LastSyncedAt);
+
+/// <summary><c>GetUserAccountsResponse</c>: the user's accounts grouped by link id.</summary>
+internal sealed record UserAccountsResponse(IReadOnlyDictionary<string, AccountGroupWire> Links);
+
+/// <summary><c>BasicAccountDetails</c>: an account of <c>GetUserTransactionsResponse</c>, keyed by its id.</summary>
+internal sealed record BasicAccountDetailsWire(string Name, DateTime? LastSyncedAt, string InstitutionId, string LinkId);
+
+/// <summary><c>GetUserTransactionsResponse</c>: page-paged in every version.</summary>
+internal sealed record UserTransactionsResponse(int Total, int Page, int Size, IReadOnlyList<TransactionWire> Transactions, IReadOnlyDictionary<string, BasicAccountDetailsWire> Accounts);

@@ -6,6 +6,7 @@ using MoneyKit.Sandbox.Institutions;
 using MoneyKit.Sandbox.Links;
 using MoneyKit.Sandbox.Products;
 using MoneyKit.Sandbox.Transactions;
+using MoneyKit.Sandbox.Users;
 using MoneyKit.Sandbox.Webhooks;
 
 namespace MoneyKit.Sandbox;
@@ -60,6 +61,7 @@ internal static class SandboxApplication
         api.MapLinkEndpoints();
         api.MapAccountEndpoints();
         api.MapTransactionEndpoints();
+        api.MapUserEndpoints();
         api.MapProductEndpoints();
         api.MapWebhookEndpoints();
         return app;

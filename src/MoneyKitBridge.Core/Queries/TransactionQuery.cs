@@ -9,6 +9,12 @@ public sealed record TransactionQuery(IReadOnlySet<string>? AccountIds, DateOnly
     /// <summary>Matches to skip before the page; null skips the pages before <see cref="Page"/> (a cursor-paged list sets it).</summary>
     public int? Offset { get; init; }
 
+    /// <summary>MoneyKit's <c>transaction_type</c> filter of a user's transactions (<c>credit</c>, <c>debit</c>); null: every type.</summary>
+    public IReadOnlySet<string>? Types { get; init; }
+
+    /// <summary>MoneyKit's <c>category</c> filter of a user's transactions (exact category names); null: every category.</summary>
+    public IReadOnlySet<string>? Categories { get; init; }
+
     /// <summary>Filters and pages transactions that are already sorted newest first.</summary>
     public TransactionPage Apply(IReadOnlyList<StoredTransaction> newestFirst)
     {
@@ -29,6 +35,11 @@ public sealed record TransactionQuery(IReadOnlySet<string>? AccountIds, DateOnly
             }
 
             if (AccountIds is not null && !AccountIds.Contains(t.AccountId))
+            {
+                continue;
+            }
+
+            if ((Types is not null || Categories is not null) && !TransactionFacets.Read(t.Json).Matches(Types, Categories))
             {
                 continue;
             }

@@ -83,25 +83,16 @@ public static class TransactionEndpoints
     /// <summary>
     /// MoneyKit's <c>GetUserTransactionsResponse</c>: <c>total</c>, <c>page</c>, <c>size</c>, <c>transactions</c> and
     /// <c>accounts</c> keyed by account id (<c>BasicAccountDetails</c>: name, last_synced_at, institution_id, link_id);
-    /// also the user's <c>links</c>. Filters: the seed's, and MoneyKit's <c>account_id</c> and <c>institution_id</c>.
+    /// also the user's <c>links</c>. Query and filters: <see cref="UserTransactionQuery"/>.
     /// </summary>
     internal static async Task<IResult> GetUserTransactionsAsync(string user_id, HttpContext context, LinkSnapshotReader reader, LinkLifecycle lifecycle, TimeProvider time)
     {
-        var (parsed, error) = TransactionQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        if (error is not null)
+        if (!UserTransactionQuery.TryParse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), out var parsed, out var error))
         {
             return error;
         }
 
-        var errors = new List<Errors.ValidationError>();
-        var accountIds = QueryIdList.Read(context.Request.Query, "account_id", errors);
-        var institutionIds = QueryIdList.Read(context.Request.Query, "institution_id", errors);
-        if (errors.Count > 0)
-        {
-            return Errors.ApiErrorResults.Validation(errors);
-        }
-
-        var query = accountIds is null ? parsed! : parsed! with { AccountIds = parsed!.AccountIds is null ? accountIds : parsed.AccountIds.Union(accountIds, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) };
+        var (query, institutionIds) = parsed;
         var snapshots = new List<LinkSnapshot>();
         foreach (var linkId in await lifecycle.GetUserLinkIdsAsync(user_id, context.RequestAborted))
         {

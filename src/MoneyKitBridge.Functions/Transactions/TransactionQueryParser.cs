@@ -28,11 +28,26 @@ public static class TransactionQueryParser
         return Parse(query, today, linkId);
     }
 
+    /// <summary>
+    /// The page-paged query of a user's transactions (MoneyKit's <c>get_user_transactions</c>: <c>size</c> 1..500),
+    /// adding its problems to <paramref name="errors"/>; null when there are any.
+    /// </summary>
+    public static TransactionQuery? ReadUserQuery(IQueryCollection query, DateOnly today, List<ValidationError> errors) =>
+        Read(query, today, cursorLinkId: null, TransactionQuery.MaxSize, errors);
+
     private static (TransactionQuery? Query, IResult? Error) Parse(IQueryCollection query, DateOnly today, string? cursorLinkId)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var cursorPaged = cursorLinkId is not null;
         var errors = new List<ValidationError>();
+        var parsed = Read(query, today, cursorLinkId, cursorLinkId is null ? MaxSize : TransactionQuery.MaxSize, errors);
+        return errors.Count > 0 ? (null, ApiErrorResults.Validation(errors)) : (parsed, null);
+    }
+
+    private static TransactionQuery? Read(IQueryCollection query, DateOnly today, string? cursorLinkId, int maxSize, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(errors);
+        var cursorPaged = cursorLinkId is not null;
+        var before = errors.Count;
         foreach (var (key, values) in query)
         {
             if (!Known.Contains(key) && key != (cursorPaged ? "cursor" : "page"))
@@ -50,13 +65,13 @@ public static class TransactionQueryParser
             }
         }
 
-        if (errors.Count > 0)
+        if (errors.Count > before)
         {
-            return (null, ApiErrorResults.Validation(errors));
+            return null;
         }
 
         var page = cursorPaged ? 1 : Integer(query, "page", 1, 1, 1_000_000, errors);
-        var size = Integer(query, "size", TransactionQuery.DefaultSize, 1, cursorPaged ? TransactionQuery.MaxSize : MaxSize, errors);
+        var size = Integer(query, "size", TransactionQuery.DefaultSize, 1, maxSize, errors);
         int? offset = null;
         if (cursorPaged && query["cursor"].ToString() is { Length: > 0 } cursor)
         {
@@ -72,7 +87,7 @@ public static class TransactionQueryParser
 
         var end = Date(query, "end_date", today, errors);
         var start = Date(query, "start_date", end.AddDays(-90), errors);
-        if (errors.Count == 0 && start > end)
+        if (errors.Count == before && start > end)
         {
             errors.Add(Error("start_date", "start_date must not be after end_date.", "value_error"));
         }
@@ -85,9 +100,9 @@ public static class TransactionQueryParser
             errors.Add(Error("account_ids", $"At most {MaxAccountIds} account ids may be given.", "value_error.list.max_items"));
         }
 
-        return errors.Count > 0
-            ? (null, ApiErrorResults.Validation(errors))
-            : (new TransactionQuery(accountIds.Count == 0 ? null : accountIds, start, end, page, size) { Offset = offset ?? (cursorPaged ? 0 : null) }, null);
+        return errors.Count > before
+            ? null
+            : new TransactionQuery(accountIds.Count == 0 ? null : accountIds, start, end, page, size) { Offset = offset ?? (cursorPaged ? 0 : null) };
     }
 
     private static int Integer(IQueryCollection query, string name, int fallback, int min, int max, List<ValidationError> errors)

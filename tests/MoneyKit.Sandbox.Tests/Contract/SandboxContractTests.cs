@@ -97,6 +97,18 @@ public sealed class SandboxContractTests
         var list = await GetAsync(sandbox, $"links/{linkId}/transactions?start_date=1900-01-01&size=5", MoneyKitModels.TransactionsFor(version), version);
         Assert.Equal(5, list["transactions"]!.AsArray().Count);
         await GetAsync(sandbox, $"links/{linkId}/transactions/sync", MoneyKitModels.TransactionsSync, version);
+        var userLinks = await GetAsync(sandbox, "users/contract/links", MoneyKitModels.UserLinks, version);
+        Assert.Equal([linkId], userLinks["links"]!.AsObject().Select(p => p.Key));
+        var userAccounts = await GetAsync(sandbox, "users/contract/accounts?institution_ids=instant_bank", MoneyKitModels.UserAccounts, version);
+        Assert.Equal(accounts["accounts"]!.AsArray().Count, userAccounts["links"]![linkId]!["accounts"]!.AsArray().Count);
+        var userTransactions = await GetAsync(sandbox, "users/contract/transactions?start_date=1900-01-01&size=500&transaction_type=debit&transaction_type=credit", MoneyKitModels.UserTransactions, version);
+        var linkList = await sandbox.GetJsonAsync($"links/{linkId}/transactions?start_date=1900-01-01&size=100");
+        Assert.Equal(linkList["transactions"]!.AsArray().Count, userTransactions["total"]!.GetValue<int>());
+        foreach (var bad in new[] { "size=501", "size=0", "page=0", "transaction_type=refund", "start_date=2026-02-30", "end_date=yesterday" })
+        {
+            using var refused = await sandbox.Http.GetAsync("users/contract/transactions?" + bad);
+            await AssertShapeAsync(refused, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"), version);
+        }
 
         using (var refresh = await sandbox.RefreshAsync(linkId, "accounts"))
         {

@@ -64,4 +64,27 @@ public sealed class TransactionQueryTests
         Assert.Empty(past.Transactions);
         Assert.Equal(10, past.Total);
     }
+
+    [Fact]
+    public void Type_and_category_filters_count_only_matches_in_the_total_and_the_page()
+    {
+        static StoredTransaction J(string id, string date, string type, string category) =>
+            new(id, "a", DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), null, false, $$"""{"transaction_id":"{{id}}","type":"{{type}}","category":"{{category}}"}""");
+        var items = Sorted(
+            J("t1", "2026-01-01", "debit", "food_and_drink"),
+            J("t2", "2026-01-02", "credit", "income"),
+            J("t3", "2026-01-03", "debit", "shopping"),
+            J("t4", "2026-01-04", "credit", "transfer"),
+            J("t5", "2026-01-05", "debit", "food_and_drink"));
+        var all = new TransactionQuery(null, DateOnly.MinValue, DateOnly.MaxValue, Page: 1, Size: 50);
+
+        var debits = (all with { Types = new HashSet<string> { "debit" } }).Apply(items);
+        var food = (all with { Categories = new HashSet<string> { "food_and_drink", "income" }, Size = 2, Page = 2 }).Apply(items);
+        var both = (all with { Types = new HashSet<string> { "credit" }, Categories = new HashSet<string> { "food_and_drink" } }).Apply(items);
+
+        Assert.Equal(["t5", "t3", "t1"], debits.Transactions.Select(t => t.TransactionId));
+        Assert.Equal(3, food.Total);
+        Assert.Equal(["t1"], food.Transactions.Select(t => t.TransactionId));
+        Assert.Equal(0, both.Total);
+    }
 }

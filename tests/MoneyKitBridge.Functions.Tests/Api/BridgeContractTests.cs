@@ -237,8 +237,14 @@ public sealed class BridgeContractTests(ApiFixture fixture)
         Assert.Equal([accountId], byAccount["accounts"]!.AsObject().Select(p => p.Key));
         var otherBank = await GetAsync($"/api/users/{user}/transactions?start_date=2000-01-01&institution_id=oauth_bank", reader, MoneyKitModels.UserTransactions, version);
         Assert.Equal(0, otherBank["total"]!.GetValue<int>());
+        var credits = await GetAsync($"/api/users/{user}/transactions?start_date=2000-01-01&size=500&transaction_type=credit&transaction_type=debit&category=income", reader, MoneyKitModels.UserTransactions, version);
+        Assert.All(credits["transactions"]!.AsArray(), t => Assert.Equal("income", t!["category"]!.GetValue<string>()));
 
-        foreach (var bad in new[] { $"/api/users/{user}/accounts?account_ids={new string('a', 300)}", $"/api/users/{user}/transactions?institution_id={new string('a', 300)}" })
+        foreach (var bad in new[]
+        {
+            $"/api/users/{user}/accounts?account_ids={new string('a', 300)}", $"/api/users/{user}/transactions?institution_id={new string('a', 300)}",
+            $"/api/users/{user}/transactions?size=501", $"/api/users/{user}/transactions?transaction_type=refund", $"/api/users/{user}/transactions?category={new string('c', 300)}",
+        })
         {
             using var response = await fixture.SendAsync(HttpMethod.Get, bad, reader, version: version);
             await AssertShapeAsync(response, HttpStatusCode.UnprocessableEntity, MoneyKitModels.Error("api_error.request.validation_failed"), version);

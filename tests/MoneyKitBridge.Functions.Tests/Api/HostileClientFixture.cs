@@ -51,6 +51,12 @@ public sealed class HostileClientFixture : IAsyncLifetime, IDisposable
 
     public string ReaderToken { get; private set; } = "";
 
+    /// <summary>A token with every link scope, sensitive products included (the SDK client's).</summary>
+    public string SdkToken { get; private set; } = "";
+
+    /// <summary>Genuine cursors (the link's change feed after its first page, the institution list after its first entry).</summary>
+    public HostileCursors Cursors { get; private set; } = new("", "");
+
     public async Task InitializeAsync()
     {
         sandbox = await SandboxServer.StartAsync(new SandboxOptions(), factory.Clock);
@@ -59,7 +65,24 @@ public sealed class HostileClientFixture : IAsyncLifetime, IDisposable
         app = factory.CreateClient();
         AdminToken = await TokenClient.GetTokenAsync(App, BridgeAppFactory.AdminId, BridgeAppFactory.AdminSecret);
         ReaderToken = await TokenClient.GetTokenAsync(App, BridgeAppFactory.ReaderId, BridgeAppFactory.ReaderSecret);
+        SdkToken = await TokenClient.GetTokenAsync(App, BridgeAppFactory.SdkId, BridgeAppFactory.SdkSecret);
         LinkId = await ConnectAsync("hostile-client-user");
+
+        // The first institution read fills the shared institution store; done here so that the run itself, on a clock
+        // that does not move, never writes it.
+        var feed = await GetAsync($"/api/links/{LinkId}/transactions/sync?size=5");
+        var institutions = await GetAsync("/api/institutions?limit=1");
+        Cursors = new HostileCursors(feed.GetProperty("cursor").GetProperty("next").GetString()!, institutions.GetProperty("cursors").GetProperty("next").GetString()!);
+    }
+
+    private async Task<JsonElement> GetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new("Bearer", ReaderToken);
+        using var response = await App.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path} → {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public async Task DisposeAsync()

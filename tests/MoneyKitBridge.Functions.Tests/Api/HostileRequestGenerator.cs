@@ -5,12 +5,29 @@ using MoneyKitBridge.Functions.Tests.Hosting;
 namespace MoneyKitBridge.Functions.Tests.Api;
 
 /// <summary>
-/// Seeded random and mutated requests over every route of the app. Never a request that may legitimately change
-/// state: the write scope is only ever combined with a link that does not exist (or with a body that cannot be valid),
-/// and webhooks are never validly signed. Every credential-like value is a canary (<see cref="HostileRequest.CanaryPrefix"/>).
+/// Seeded random and mutated requests over every route of the app, with each route's own query parameters (valid,
+/// borderline and hostile values, real and mutated cursors). Never a request that may legitimately change state: the
+/// write scope (admin and SDK tokens) is only ever combined with reads or with a link that does not exist (or with a
+/// body that cannot be valid), and webhooks are never validly signed. Every credential-like value is a canary
+/// (<see cref="HostileRequest.CanaryPrefix"/>).
 /// </summary>
-public sealed class HostileRequestGenerator(int seed, string linkId, string userId, string adminToken, string readerToken)
+public sealed class HostileRequestGenerator(int seed, string linkId, string userId, HostileTokens tokens, HostileCursors cursors)
 {
+    private static readonly Dictionary<int, string[]> QueryNames = new()
+    {
+        [2] = ["page", "size", "start_date", "end_date", "account_ids", "account_ids[]", "cursor"],
+        [4] = ["page", "size", "start_date", "end_date", "account_id", "account_ids", "institution_id", "institution_id[]", "transaction_type", "transaction_type[]", "category"],
+        [13] = ["name", "featured", "limit", "cursor"],
+        [17] = ["account_ids", "account_ids[]", "institution_ids", "institution_ids[]"],
+        [18] = ["cursor", "size"],
+    };
+
+    private static readonly string[] FilterValues =
+    [
+        "credit", "debit", "CREDIT", "credit,debit", "refund", "food_and_drink", "income", "instant_bank", "oauth_bank", "true", "false",
+        "1", "50", "100", "101", "500", "501", "2000-01-01", "2026-02-30", "acc_x", "mk_x,mk_y",
+    ];
+
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     private static readonly string[] ContentTypes =
@@ -41,7 +58,7 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
 
     public HostileRequest Next()
     {
-        var route = random.Next(14);
+        var route = random.Next(20);
         var (method, path, body) = route switch
         {
             0 => ("GET", $"/api/links/{LinkSegment(write: false)}", BodyKind.None),
@@ -57,6 +74,12 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
             10 => ("POST", "/api/auth/token", random.Next(2) == 0 ? BodyKind.Form : BodyKind.Json),
             11 => ("GET", "/api/openapi/v1.json", BodyKind.None),
             12 => ("POST", Pick(["/RefreshStaleLinks", "/refreshstalelinks", "/", "/api", "/api/links", "/api/users//links"]), BodyKind.Json),
+            13 => ("GET", "/api/institutions", BodyKind.None),
+            14 => ("GET", $"/api/institutions/{InstitutionSegment()}", BodyKind.None),
+            15 => ("GET", $"/api/links/{LinkSegment(write: false)}/accounts/numbers", BodyKind.None),
+            16 => ("GET", $"/api/links/{LinkSegment(write: false)}/identity", BodyKind.None),
+            17 => ("GET", $"/api/users/{UserSegment()}/accounts", BodyKind.None),
+            18 => ("GET", $"/api/links/{LinkSegment(write: false)}/transactions/sync", BodyKind.None),
             _ => (Pick(Methods), "/" + string.Join('/', Enumerable.Range(0, random.Next(1, 5)).Select(_ => Segment())), BodyKind.Json),
         };
         if (random.Next(8) == 0)
@@ -67,7 +90,7 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
         // An in-process request cannot carry an encoded NUL in its path (TestHost refuses to send it, and Kestrel
         // answers 400 before the app runs: see README); every other control byte can.
         path = path.Replace("%00", "%01", StringComparison.Ordinal);
-        var query = Query(route is 2 or 4);
+        var query = Query(QueryNames.GetValueOrDefault(route));
         var headers = Headers(method, path);
         var (bytes, contentType) = method is "GET" or "HEAD" && random.Next(4) != 0 ? (null, null) : Body(body);
         return new HostileRequest(method, path + query, headers, bytes, contentType);
@@ -141,13 +164,39 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
         return builder.ToString();
     }
 
-    private string Query(bool transactionRoute)
+    private string InstitutionSegment() => random.Next(4) switch
+    {
+        0 => Pick(["instant_bank", "credentials_bank", "oauth_bank"]),
+        1 => Mutate("instant_bank"),
+        2 => new string('i', random.Next(1, 1500)),
+        _ => Segment(),
+    };
+
+    /// <summary>A cursor: the real one, a mutation of it, its base64 cut or padded, or garbage.</summary>
+    private string CursorValue(string real) => random.Next(5) switch
+    {
+        0 => real,
+        1 => Mutate(real),
+        2 => real[..random.Next(real.Length)],
+        3 => real + Pick(["=", "==", "%3D", "AAAA", "."]),
+        _ => Convert.ToBase64String(RandomBytes(random.Next(1, 64))),
+    };
+
+    /// <summary>A value for a route's own parameter: its valid and borderline values, a cursor, or hostile text.</summary>
+    private string QueryValue(string name) => name switch
+    {
+        "cursor" when random.Next(2) == 0 => Uri.EscapeDataString(CursorValue(random.Next(2) == 0 ? cursors.Feed : cursors.Institutions)),
+        _ when random.Next(2) == 0 => Uri.EscapeDataString(Pick(FilterValues)),
+        _ => Uri.EscapeDataString(Pick(NastyStrings)),
+    };
+
+    private string Query(string[]? routeNames)
     {
         var parts = new List<string>();
-        for (var i = random.Next(transactionRoute ? 4 : 2); i > 0; i--)
+        for (var i = random.Next(routeNames is null ? 2 : 5); i > 0; i--)
         {
-            var name = Pick(["page", "size", "start_date", "end_date", "account_ids", "products", "x", "q"]);
-            parts.Add(name + "=" + Uri.EscapeDataString(Pick(NastyStrings)));
+            var name = routeNames is not null && random.Next(4) != 0 ? Pick(routeNames) : Pick(["page", "size", "start_date", "end_date", "account_ids", "products", "x", "q"]);
+            parts.Add(name + "=" + QueryValue(name));
         }
 
         // What a careless client puts in the query string: credentials, under their usual names and others.
@@ -169,15 +218,18 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
             || path.StartsWith("/api/link-session", StringComparison.Ordinal)
             || path.StartsWith("/api/auth/", StringComparison.Ordinal)
             || path.StartsWith("/api/webhooks/", StringComparison.Ordinal);
-        switch (random.Next(8))
+        switch (random.Next(9))
         {
             case 0:
                 break;
             case 1 when adminAllowed:
-                headers.Add(("Authorization", "Bearer " + adminToken));
+                headers.Add(("Authorization", "Bearer " + tokens.Admin));
+                break;
+            case 7 when adminAllowed:
+                headers.Add(("Authorization", "Bearer " + tokens.Sdk));
                 break;
             case 2:
-                headers.Add(("Authorization", "Bearer " + readerToken));
+                headers.Add(("Authorization", "Bearer " + tokens.Reader));
                 break;
             case 3:
                 headers.Add(("Authorization", "Bearer " + Canary()));
@@ -192,7 +244,7 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
                 headers.Add(("Authorization", Pick(["Bearer", "Basic", "Basic ====", "Bearer " + new string('x', 5000), "Digest " + Canary(), Canary()])));
                 break;
             default:
-                headers.Add(("Authorization", "Bearer " + readerToken[..^3] + Canary()));
+                headers.Add(("Authorization", "Bearer " + tokens.Reader[..^3] + Canary()));
                 break;
         }
 
@@ -308,3 +360,9 @@ public sealed class HostileRequestGenerator(int seed, string linkId, string user
         return bytes;
     }
 }
+
+/// <summary>The fuzz run's tokens: reads only, reads and writes, and reads, writes and the sensitive products.</summary>
+public sealed record HostileTokens(string Reader, string Admin, string Sdk);
+
+/// <summary>Genuine cursors for the fuzz run to send and mutate: one of the link's change feed, one of the institution list.</summary>
+public sealed record HostileCursors(string Feed, string Institutions);

@@ -8,7 +8,8 @@ namespace MoneyKitBridge.Functions.Tests.Api;
 
 /// <summary>
 /// Issue 14's end-to-end walk of the SDK surface an app uses — token, institutions, link session, link (headless
-/// Connect at the sandbox), accounts, numbers, identity, transactions in several query forms, refresh, and the error
+/// Connect at the sandbox), accounts, numbers, identity, transactions in several query forms, the user routes with
+/// MoneyKit's published filters, sync to the end, refresh, and the error
 /// of a missing link — run once against the sandbox (as MoneyKit) and once against the bridge, with nothing changed but
 /// the base URL and the credentials. The same assertions hold for both, in each <c>MoneyKit-Version</c> (an SDK of
 /// 2023-12-14 reads numbers from a top-level <c>numbers</c> and pages the transaction list by cursor).
@@ -115,6 +116,9 @@ public sealed class SdkWalkTests(ApiFixture fixture)
         // Transactions: the seed's query forms, paged as the version pages them.
         var allIds = await TransactionFormsAsync(sdk, linkId, accountIds);
 
+        // The user's routes: links, accounts and transactions with MoneyKit's published filters.
+        await UserFormsAsync(sdk, userId, linkId, accountIds);
+
         // Sync to the end: a mirror built from the feed, page by page from an empty cursor, holds exactly the link's transactions.
         Assert.Equal(allIds.Order(StringComparer.Ordinal), (await SyncToTheEndAsync(sdk, linkId)).Order(StringComparer.Ordinal));
 
@@ -173,6 +177,53 @@ public sealed class SdkWalkTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badQuery);
         Assert.Equal("api_error.request.validation_failed", badQueryBody["error_code"]!.GetValue<string>());
         return allIds;
+    }
+
+    /// <summary>
+    /// <c>users/{id}/links</c>, <c>/accounts</c> (<c>account_ids</c>, <c>institution_ids</c>) and <c>/transactions</c>
+    /// (<c>transaction_type</c>, <c>category</c>, <c>account_id</c>, <c>institution_id</c>, <c>page</c>, <c>size</c> up to
+    /// 500); expectations come from the link's own transaction list.
+    /// </summary>
+    private static async Task UserFormsAsync(MoneyKitSdkClient sdk, string userId, string linkId, List<string> accountIds)
+    {
+        var links = await sdk.GetOkAsync($"users/{userId}/links");
+        Assert.Empty(MoneyKitModels.UserLinks.Check(links, "$"));
+        Assert.Equal([linkId], links["links"]!.AsObject().Select(p => p.Key));
+        var accounts = await sdk.GetOkAsync($"users/{userId}/accounts");
+        Assert.Empty(MoneyKitModels.UserAccounts.Check(accounts, "$"));
+        Assert.Equal(accountIds.Order(StringComparer.Ordinal), Ids(accounts["links"]![linkId]!["accounts"], "account_id").Order(StringComparer.Ordinal));
+        var oneAccount = await sdk.GetOkAsync($"users/{userId}/accounts?account_ids={accountIds[1]}&institution_ids=instant_bank");
+        Assert.Equal([accountIds[1]], Ids(oneAccount["links"]![linkId]!["accounts"], "account_id"));
+        Assert.Empty((await sdk.GetOkAsync($"users/{userId}/accounts?institution_ids=oauth_bank"))["links"]!.AsObject());
+
+        var linkList = (await sdk.GetOkAsync($"links/{linkId}/transactions?start_date=2000-01-01&size=100"))["transactions"]!.AsArray().Select(t => t!).ToList();
+        var category = linkList[0]["category"]!.GetValue<string>();
+        var forms = new (string Query, Func<JsonNode, bool> Keep)[]
+        {
+            (string.Empty, _ => true),
+            ("transaction_type=credit", t => t["type"]!.GetValue<string>() == "credit"),
+            ("transaction_type=debit&transaction_type=credit", _ => true),
+            ($"category={category}", t => t["category"]!.GetValue<string>() == category),
+            ($"account_id={accountIds[0]}&transaction_type=debit", t => t["account_id"]!.GetValue<string>() == accountIds[0] && t["type"]!.GetValue<string>() == "debit"),
+            ("institution_id=oauth_bank", _ => false),
+        };
+        foreach (var (query, keep) in forms)
+        {
+            var page = await sdk.GetOkAsync($"users/{userId}/transactions?start_date=2000-01-01&size=500&{query}");
+            Assert.Empty(MoneyKitModels.UserTransactions.Check(page, "$"));
+            var expected = linkList.Where(keep).Select(t => t["transaction_id"]!.GetValue<string>()).ToList();
+            Assert.Equal(expected, Ids(page["transactions"], "transaction_id"));
+            Assert.Equal(expected.Count, page["total"]!.GetValue<int>());
+        }
+
+        var second = await sdk.GetOkAsync($"users/{userId}/transactions?start_date=2000-01-01&size=5&page=2");
+        Assert.Equal(linkList.Skip(5).Take(5).Select(t => t["transaction_id"]!.GetValue<string>()), Ids(second["transactions"], "transaction_id"));
+        foreach (var bad in new[] { "size=501", "page=0", "transaction_type=refund", "end_date=2026-02-30" })
+        {
+            var (status, body) = await sdk.GetAsync($"users/{userId}/transactions?{bad}");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+            Assert.Equal("api_error.request.validation_failed", body["error_code"]!.GetValue<string>());
+        }
     }
 
     /// <summary>Follows <c>GET links/{id}/transactions/sync</c> from an empty cursor until <c>has_more</c> is false; the ids a mirror ends with.</summary>
