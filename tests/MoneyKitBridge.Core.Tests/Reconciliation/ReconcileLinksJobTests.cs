@@ -173,6 +173,34 @@ public sealed class ReconcileLinksJobTests
     }
 
     [Fact]
+    public async Task A_MoneyKit_429_stops_the_run_where_it_was_and_the_next_run_goes_on_from_there()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        await using var instance = new Instance(harness);
+        for (var i = 0; i < 3; i++)
+        {
+            var linkId = await harness.CreateLinkAsync("user-" + i);
+            await harness.SandboxAsync(HttpMethod.Post, $"sandbox/links/{linkId}/state", new JsonObject { ["state"] = "error", ["error_code"] = "auth_expired" });
+        }
+
+        var inOrder = (await LinkIndex.QueryAsync(harness.Tables, $"RowKey ge {string.Empty}", 10, CancellationToken.None)).Select(r => r.LinkId).ToList();
+        await harness.SandboxAsync(HttpMethod.Post, "sandbox/faults", new JsonObject { ["path_prefix"] = $"/links/{inOrder[1]}", ["method"] = "GET", ["status"] = 429, ["retry_after_seconds"] = 7200, ["count"] = 1 });
+
+        var first = await instance.Job().RunAsync();
+        var second = await instance.Job().RunAsync();
+
+        Assert.Equal((1, 1, true, false), (first.Verified, first.Corrected, first.StoppedEarly, first.CycleCompleted)); // the 429 is not counted as a check
+        Assert.Equal((2, 2, false, true), (second.Verified, second.Corrected, second.StoppedEarly, second.CycleCompleted));
+        foreach (var id in inOrder)
+        {
+            Assert.Equal(MoneyKitLinkStates.Error, (await harness.States.GetAsync(id))!.State);
+        }
+
+        Assert.Single(await harness.SandboxRequestsAsync($"/links/{inOrder[0]}"), r => r.Path == $"/links/{inOrder[0]}"); // not asked again
+        Assert.Equal(2, (await harness.SandboxRequestsAsync($"/links/{inOrder[1]}")).Count(r => r.Path == $"/links/{inOrder[1]}")); // the 429, then the answer
+    }
+
+    [Fact]
     public async Task Two_instances_running_at_once_walk_once_and_each_link_is_handled_once()
     {
         await using var harness = await BridgeHarness.StartAsync();
