@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
-using MoneyKitBridge.Core.Telemetry;
 using MoneyKitBridge.MoneyKit;
 
 namespace MoneyKitBridge.Core.Reconciliation;
@@ -52,7 +51,7 @@ public sealed class ReconcileLinksJob
     /// <summary>Runs once: claims the walk, moves it within the budget, releases it, then waits for the first syncs of adopted links.</summary>
     public async Task<ReconcileRunResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var run = new Run(Guid.NewGuid().ToString("N"), time.GetTimestamp());
+        var run = new ReconcileRun(Guid.NewGuid().ToString("N"), time.GetTimestamp());
         var progress = await ClaimAsync(run.Id, cancellationToken);
         if (progress.Status is { } status)
         {
@@ -124,7 +123,7 @@ public sealed class ReconcileLinksJob
     }
 
     /// <summary>One page of MoneyKit's list; the position after it, or null when MoneyKit refused (the run stops).</summary>
-    private async Task<ReconcileProgress?> ListingPageAsync(Run run, ReconcileProgress current, int limit, CancellationToken cancellationToken)
+    private async Task<ReconcileProgress?> ListingPageAsync(ReconcileRun run, ReconcileProgress current, int limit, CancellationToken cancellationToken)
     {
         MoneyKitLinksPage page;
         try
@@ -161,7 +160,7 @@ public sealed class ReconcileLinksJob
     }
 
     /// <summary>One batch of the bridge's links, in index key order; the position after it, or null when MoneyKit refused before any was checked.</summary>
-    private async Task<ReconcileProgress?> VerifyBatchAsync(Run run, ReconcileProgress current, int limit, CancellationToken cancellationToken)
+    private async Task<ReconcileProgress?> VerifyBatchAsync(ReconcileRun run, ReconcileProgress current, int limit, CancellationToken cancellationToken)
     {
         var rows = await LinkIndex.QueryAsync(tables, $"RowKey gt {current.VerifyAfter ?? string.Empty}", limit, cancellationToken);
         run.Pages++;
@@ -187,7 +186,7 @@ public sealed class ReconcileLinksJob
     }
 
     /// <summary>Saves the position and renews the lease; null (and the run stops) when another run took the walk over.</summary>
-    private async Task<ReconcileProgress?> SaveAsync(Run run, ReconcileProgress current, ReconcileProgress next, CancellationToken cancellationToken)
+    private async Task<ReconcileProgress?> SaveAsync(ReconcileRun run, ReconcileProgress current, ReconcileProgress next, CancellationToken cancellationToken)
     {
         var stored = await ReconcileProgress.TryReplaceAsync(tables, next with { LeaseUntil = time.GetUtcNow() + settings.LeaseDuration }, current, cancellationToken);
         if (stored is null)
@@ -219,70 +218,11 @@ public sealed class ReconcileLinksJob
         }
     }
 
-    private ReconcileProgress? Stop(Run run, MoneyKitException e)
+    private ReconcileProgress? Stop(ReconcileRun run, MoneyKitException e)
     {
         ReconcileLog.Stopped(logger, e.Status, e.ErrorCode);
         run.StoppedEarly = true;
         run.Halted = true;
         return null;
-    }
-
-    /// <summary>The counters of one run.</summary>
-    private sealed class Run(string id, long startedAt)
-    {
-        private readonly Dictionary<ReconcileOutcome, int> outcomes = [];
-
-        public string Id { get; } = id;
-
-        public long StartedAt { get; } = startedAt;
-
-        public List<Task<SyncOutcome>> FirstSyncs { get; } = [];
-
-        public int Pages { get; set; }
-
-        public int Links { get; private set; }
-
-        public int Listed { get; private set; }
-
-        public int Verified { get; private set; }
-
-        public bool StoppedEarly { get; set; }
-
-        public bool Halted { get; set; }
-
-        public bool LeaseLost { get; set; }
-
-        public bool CycleCompleted { get; set; }
-
-        public void Count(ReconcileOutcome outcome, bool listing)
-        {
-            Links++;
-            if (listing)
-            {
-                Listed++;
-            }
-            else
-            {
-                Verified++;
-            }
-
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-            BridgeTelemetry.LinkReconciled(outcome);
-        }
-
-        public ReconcileRunResult Result(long cycle) => new(ReconcileRunStatus.Ran, cycle)
-        {
-            Pages = Pages,
-            Listed = Listed,
-            Verified = Verified,
-            Adopted = outcomes.GetValueOrDefault(ReconcileOutcome.Adopted),
-            Reported = outcomes.GetValueOrDefault(ReconcileOutcome.Reported),
-            Tombstoned = outcomes.GetValueOrDefault(ReconcileOutcome.Tombstoned),
-            Corrected = outcomes.GetValueOrDefault(ReconcileOutcome.Corrected),
-            Failed = outcomes.GetValueOrDefault(ReconcileOutcome.Failed),
-            CycleCompleted = CycleCompleted,
-            StoppedEarly = StoppedEarly && !CycleCompleted,
-            LeaseLost = LeaseLost,
-        };
     }
 }
