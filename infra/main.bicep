@@ -62,6 +62,16 @@ param refreshMaxLinksPerRun int = 200
 @description('Most links refreshed at the same time in one run (RefreshStaleLinks__MaxConcurrency).')
 param refreshMaxConcurrency int = 4
 
+@description('NCRONTAB schedule (6 fields, UTC) of the Reconcile timer (Reconcile__Schedule); daily by default.')
+param reconcileSchedule string = '0 30 2 * * *'
+
+@minValue(1)
+@description('Most links one Reconcile run examines, one GET /links/{id} each (Reconcile__MaxLinksPerRun).')
+param reconcileMaxLinksPerRun int = 5000
+
+@description('Adopt links MoneyKit has that the bridge never stored (true) or only report them (Reconcile__AdoptUnknownLinks).')
+param reconcileAdoptUnknownLinks bool = true
+
 @allowed([
   512
   2048
@@ -176,6 +186,9 @@ module app 'modules/functionapp.bicep' = {
       refreshStaleAfter: refreshStaleAfter
       refreshMaxLinksPerRun: refreshMaxLinksPerRun
       refreshMaxConcurrency: refreshMaxConcurrency
+      reconcileSchedule: reconcileSchedule
+      reconcileMaxLinksPerRun: reconcileMaxLinksPerRun
+      reconcileAdoptUnknownLinks: reconcileAdoptUnknownLinks
     }
   }
   // The identity must hold its storage, vault and monitoring roles before the host first starts.

@@ -19,7 +19,7 @@ param keyVaultUri string
 param instanceMemoryMB int
 param maximumInstanceCount int
 
-@description('Bridge settings: tablePrefix, moneyKitBaseUrl, moneyKitVersion, webhookIssuer, webhookMaxAge, refreshSchedule, refreshStaleAfter, refreshMaxLinksPerRun, refreshMaxConcurrency.')
+@description('Bridge settings: tablePrefix, moneyKitBaseUrl, moneyKitVersion, webhookIssuer, webhookMaxAge, refreshSchedule, refreshStaleAfter, refreshMaxLinksPerRun, refreshMaxConcurrency, reconcileSchedule, reconcileMaxLinksPerRun, reconcileAdoptUnknownLinks.')
 param settings object
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
@@ -122,6 +122,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     RefreshStaleLinks__StaleAfter: settings.refreshStaleAfter
     RefreshStaleLinks__MaxLinksPerRun: string(settings.refreshMaxLinksPerRun)
     RefreshStaleLinks__MaxConcurrency: string(settings.refreshMaxConcurrency)
+    // The Reconcile timer (the bridge's links against MoneyKit's): function metadata reads the schedule from this setting.
+    Reconcile__Schedule: settings.reconcileSchedule
+    Reconcile__MaxLinksPerRun: string(settings.reconcileMaxLinksPerRun)
+    Reconcile__AdoptUnknownLinks: string(settings.reconcileAdoptUnknownLinks)
     // The Functions host fires the timer; the handler's own scheduler stays off.
     Standalone__RunTimer: 'false'
   }

@@ -8,6 +8,7 @@ using MoneyKitBridge.Functions.LinkSessions;
 using MoneyKitBridge.Functions.Links;
 using MoneyKitBridge.Functions.OpenApi;
 using MoneyKitBridge.Functions.Operations;
+using MoneyKitBridge.Functions.Reconciliation;
 using MoneyKitBridge.Functions.Refresh;
 using MoneyKitBridge.Functions.Secrets;
 using MoneyKitBridge.Functions.Telemetry;
@@ -46,6 +47,7 @@ try
     app.MapWebhookEndpoints();
     app.MapOpsEndpoints();
     app.ScheduleRefreshTimer();
+    app.ScheduleReconcileTimer();
     app.MapOpenApiEndpoints();
 
     await app.RunAsync();

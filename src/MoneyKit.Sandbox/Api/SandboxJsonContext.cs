@@ -12,6 +12,7 @@ namespace MoneyKit.Sandbox.Api;
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(IntrospectResponse))]
 [JsonSerializable(typeof(LinkWire))]
+[JsonSerializable(typeof(LinksPageResponse))]
 [JsonSerializable(typeof(PatchLinkRequest))]
 [JsonSerializable(typeof(AccountsResponse))]
 [JsonSerializable(typeof(AccountResponse))]

@@ -39,6 +39,12 @@ internal sealed record LinkWire(
     IReadOnlyDictionary<string, LinkProductWire> Products,
     IReadOnlyList<string> AvailableProducts);
 
+/// <summary><c>GetLinksLink</c>: one entry of <c>GET /links</c> (MoneyKit lists ids and creation times only).</summary>
+internal sealed record ListedLinkWire(string LinkId, DateTime CreatedAt);
+
+/// <summary><c>GetLinksResponse</c>: a page of <c>GET /links</c>; <c>next_cursor</c> is null on the last page.</summary>
+internal sealed record LinksPageResponse(IReadOnlyList<ListedLinkWire> Links, string? NextCursor);
+
 internal sealed record PatchLinkRequest(JsonElement Webhook, IReadOnlyList<string>? LinkTags);
 
 internal sealed record BalancesWire(string Currency, decimal? Available, decimal? Current, decimal? Limit, DateTime? BalanceDate);

@@ -59,6 +59,7 @@ internal static class SandboxApplication
         api.MapInstitutionEndpoints();
         api.MapLinkSessionEndpoints();
         api.MapLinkEndpoints();
+        api.MapLinkListEndpoint();
         api.MapAccountEndpoints();
         api.MapTransactionEndpoints();
         api.MapUserEndpoints();

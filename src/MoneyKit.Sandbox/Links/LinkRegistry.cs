@@ -57,6 +57,7 @@ internal sealed class LinkRegistry(SandboxOptions options, TimeProvider time)
         var link = new SandboxLink
         {
             Id = linkId,
+            Sequence = number,
             ClientId = spec.ClientId,
             CustomerUserId = spec.CustomerUserId,
             Institution = spec.Institution,

@@ -10,6 +10,9 @@ internal sealed class SandboxLink
 {
     public required string Id { get; init; }
 
+    /// <summary>Creation order (1, 2, ...): the order and the cursor of <c>GET /links</c>.</summary>
+    public long Sequence { get; init; }
+
     public required string ClientId { get; init; }
 
     public required string CustomerUserId { get; init; }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using MoneyKitBridge.Core.Reconciliation;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Webhooks;
 
@@ -58,6 +59,9 @@ public static class BridgeTelemetry
 
     private static readonly Histogram<double> RefreshBudgetUsed = Meter.CreateHistogram<double>(
         "moneykit_bridge.refresh.budget_used", "1", "Share of the RefreshStaleLinks run's wall-time budget one run used (1 = all of it).");
+
+    private static readonly Counter<long> ReconciledLinks = Meter.CreateCounter<long>(
+        "moneykit_bridge.reconcile.links", "{link}", "Links the Reconcile job examined, by outcome (unchanged, adopted, reported, tombstoned, corrected, failed).");
 
     private static readonly Counter<long> SnapshotCache = Meter.CreateCounter<long>(
         "moneykit_bridge.snapshot.cache", "{lookup}", "Link snapshot lookups served from this process's cache (hit) or loaded from storage (miss).");
@@ -124,6 +128,18 @@ public static class BridgeTelemetry
     /// <summary>Records the share of its budget one timer run used.</summary>
     public static void RefreshRunEnded(TimeSpan elapsed, TimeSpan budget) =>
         RefreshBudgetUsed.Record(budget > TimeSpan.Zero ? elapsed / budget : 0);
+
+    /// <summary>Records what reconciling one link did.</summary>
+    public static void LinkReconciled(ReconcileOutcome outcome) =>
+        ReconciledLinks.Add(1, new KeyValuePair<string, object?>("outcome", outcome switch
+        {
+            ReconcileOutcome.Adopted => "adopted",
+            ReconcileOutcome.Reported => "reported",
+            ReconcileOutcome.Tombstoned => "tombstoned",
+            ReconcileOutcome.Corrected => "corrected",
+            ReconcileOutcome.Failed => "failed",
+            _ => "unchanged",
+        }));
 
     /// <summary>Records one snapshot lookup.</summary>
     public static void SnapshotLookup(bool hit) =>

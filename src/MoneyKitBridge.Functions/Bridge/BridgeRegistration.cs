@@ -5,6 +5,7 @@ using MoneyKitBridge.Core.Links;
 using MoneyKitBridge.Core.Operations;
 using MoneyKitBridge.Core.Products;
 using MoneyKitBridge.Core.Queries;
+using MoneyKitBridge.Core.Reconciliation;
 using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Core.Storage;
 using MoneyKitBridge.Core.Sync;
@@ -26,6 +27,7 @@ public static class BridgeRegistration
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SyncOptions>().BindConfiguration("Sync").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BridgeLinkOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<InstitutionCacheOptions>().BindConfiguration(InstitutionCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -60,6 +62,7 @@ public static class BridgeRegistration
         services.AddHostedService<Hosting.StartupWarmUp>();
         services.AddSingleton<LinkLifecycle>();
         services.AddSingleton<RefreshStaleLinksJob>();
+        services.AddSingleton<ReconcileLinksJob>();
         services.AddSingleton<OnDemandRefresh>();
         services.AddSingleton<MoneyKitJwks>();
         services.AddSingleton<WebhookVerifier>();

@@ -72,6 +72,19 @@ public static class BridgeRoutes
     /// <summary>The schedule setting of <see cref="RefreshStaleLinks"/> (<c>RefreshStaleLinks__Schedule</c> as an app setting).</summary>
     public const string RefreshStaleLinksSchedule = "%RefreshStaleLinks:Schedule%";
 
+    /// <summary>The reconciliation timer function; the host and the standalone scheduler read its NCRONTAB from <see cref="ReconcileSchedule"/>.</summary>
+    public const string Reconcile = nameof(Reconcile);
+
+    /// <summary>The schedule setting of <see cref="Reconcile"/> (<c>Reconcile__Schedule</c> as an app setting; daily by default).</summary>
+    public const string ReconcileSchedule = "%Reconcile:Schedule%";
+
+    /// <summary>The timer functions (never HTTP routes), each with its schedule setting.</summary>
+    public static IReadOnlyList<(string Name, string Schedule)> Timers { get; } =
+    [
+        (RefreshStaleLinks, RefreshStaleLinksSchedule),
+        (Reconcile, ReconcileSchedule),
+    ];
+
     /// <summary>Every HTTP function, in the order the API documents them.</summary>
     public static IReadOnlyList<BridgeRoute> All { get; } =
     [

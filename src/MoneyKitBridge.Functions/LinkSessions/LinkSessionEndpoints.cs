@@ -21,7 +21,7 @@ namespace MoneyKitBridge.Functions.LinkSessions;
 public static class LinkSessionEndpoints
 {
     /// <summary>Link tag carrying the customer user id, so the exchange knows whose link it is.</summary>
-    public const string OwnerTagPrefix = "bridge_user:";
+    public const string OwnerTagPrefix = LinkOwnerTag.Prefix;
 
     public static IEndpointRouteBuilder MapLinkSessionEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -119,7 +119,7 @@ public static class LinkSessionEndpoints
         }
 
         var link = exchanged.Link ?? await moneyKit.GetLinkAsync(exchanged.LinkId!, context.RequestAborted);
-        var owner = (link.LinkTags ?? link.Tags ?? []).FirstOrDefault(t => t.StartsWith(OwnerTagPrefix, StringComparison.Ordinal))?[OwnerTagPrefix.Length..];
+        var owner = LinkOwnerTag.Find(link);
         await lifecycle.RegisterAsync(link, owner, context.RequestAborted);
 
         var firstSync = syncs.Start(link.LinkId, SyncTrigger.LinkCreated);

@@ -23,6 +23,7 @@ namespace MoneyKitBridge.MoneyKit;
 [JsonSerializable(typeof(CreateLinkSessionRequest))]
 [JsonSerializable(typeof(MoneyKitExchangeTokenResponse))]
 [JsonSerializable(typeof(MoneyKitInstitutionsPage))]
+[JsonSerializable(typeof(MoneyKitLinksPage))]
 [JsonSerializable(typeof(MoneyKitProductResponse))]
 public sealed partial class MoneyKitJsonContext : JsonSerializerContext;
 

@@ -4,6 +4,7 @@ using MoneyKitBridge.Core.Refresh;
 using MoneyKitBridge.Core.Sync;
 using MoneyKitBridge.Core.Telemetry;
 using MoneyKitBridge.Core.Tests.Harness;
+using MoneyKitBridge.Core.Tests.Reconciliation;
 using MoneyKitBridge.Core.Tests.Webhooks;
 using MoneyKitBridge.Core.Webhooks;
 using MoneyKitBridge.Testing;
@@ -168,6 +169,33 @@ public sealed class BridgeTelemetryTests
         Assert.Equal(MoneyKitWebhookEvent.TransactionsUpdatesAvailable, webhook.GetTagItem("moneykit_bridge.webhook.event"));
         Assert.True(sync.StartTimeUtc >= webhook.StartTimeUtc);
         Assert.Single(capture.Mine("moneykit_bridge.sync.duration"), m => m.Tag("trigger") == "webhook" && m.Tag("status") == "completed"); // measured in the same trace
+    }
+
+    [Fact]
+    public async Task A_reconciliation_run_counts_each_link_by_outcome()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        await using var instance = new ReconcileLinksJobTests.Instance(harness);
+        var unchanged = await harness.CreateLinkAsync("user-1");
+        var deleted = await harness.CreateLinkAsync("user-1");
+        var errored = await harness.CreateLinkAsync("user-1");
+        await ReconcileLinksJobTests.CreateUpstreamLinkAsync(harness, "user-2", tagged: true);
+        await ReconcileLinksJobTests.CreateUpstreamLinkAsync(harness, "someone", tagged: false);
+        await harness.SandboxAsync(HttpMethod.Post, $"sandbox/links/{deleted}/state", new JsonObject { ["state"] = "deleted" });
+        await harness.SandboxAsync(HttpMethod.Post, $"sandbox/links/{errored}/state", new JsonObject { ["state"] = "error", ["error_code"] = "auth_expired" });
+        using var capture = TelemetryCapture.Begin(nameof(A_reconciliation_run_counts_each_link_by_outcome));
+
+        var result = await instance.Job().RunAsync();
+
+        Assert.Equal(result.Adopted, capture.Sum("moneykit_bridge.reconcile.links", ("outcome", "adopted")));
+        Assert.Equal(1, capture.Sum("moneykit_bridge.reconcile.links", ("outcome", "adopted")));
+        Assert.Equal(1, capture.Sum("moneykit_bridge.reconcile.links", ("outcome", "reported")));
+        Assert.Equal(1, capture.Sum("moneykit_bridge.reconcile.links", ("outcome", "tombstoned")));
+        Assert.Equal(1, capture.Sum("moneykit_bridge.reconcile.links", ("outcome", "corrected")));
+        // Listed: 2 known links (MoneyKit no longer lists the deleted one), 1 adopted, 1 reported; verified: 4 links, 2 changed.
+        Assert.Equal(result.Listed + result.Verified, capture.Sum("moneykit_bridge.reconcile.links"));
+        Assert.Equal(4, capture.Sum("moneykit_bridge.reconcile.links", ("outcome", "unchanged")));
+        Assert.DoesNotContain(capture.Mine("moneykit_bridge.reconcile.links"), m => m.Tags.Values.Any(v => v?.ToString()?.Contains(unchanged, StringComparison.Ordinal) == true));
     }
 
     private static MoneyKitWebhookEvent Event(string linkId, string key, DateTimeOffset at, string type, string? state = null) => new()

@@ -22,7 +22,7 @@ public sealed class FunctionsMetadataTests
             .ToHashSet();
         var mapped = StandaloneRoutes().ToHashSet();
 
-        Assert.Equal(BridgeRoutes.All.Count + 1, BuiltMetadata.Read().Count); // every route of the table and the timer
+        Assert.Equal(BridgeRoutes.All.Count + BridgeRoutes.Timers.Count, BuiltMetadata.Read().Count); // every route of the table and the timers
         Assert.Empty(declared.Except(mapped).Select(r => "declared but not mapped standalone: " + r));
         Assert.Empty(mapped.Except(declared).Select(r => "mapped standalone but not a function: " + r));
         Assert.Equal(BridgeRoutes.All.Count, declared.Count);
@@ -37,13 +37,17 @@ public sealed class FunctionsMetadataTests
         Assert.All(http, f => Assert.Equal("anonymous", f.AuthLevel, ignoreCase: true));
     }
 
-    [Fact]
-    public void The_timer_is_declared_with_the_setting_the_standalone_scheduler_reads_and_is_no_standalone_route()
+    [Theory]
+    [InlineData(BridgeRoutes.RefreshStaleLinks, "%RefreshStaleLinks:Schedule%")]
+    [InlineData(BridgeRoutes.Reconcile, "%Reconcile:Schedule%")]
+    public void Each_timer_is_declared_with_the_setting_the_standalone_scheduler_reads_and_is_no_standalone_route(string name, string setting)
     {
-        var timer = Assert.Single(BuiltMetadata.Read(), f => f.Type == "timerTrigger");
+        var timers = BuiltMetadata.Read().Where(f => f.Type == "timerTrigger").ToList();
+        Assert.Equal(BridgeRoutes.Timers.Select(t => t.Name).Order(StringComparer.Ordinal), timers.Select(t => t.Name).Order(StringComparer.Ordinal));
+        var timer = Assert.Single(timers, f => f.Name == name);
 
-        Assert.Equal(BridgeRoutes.RefreshStaleLinks, timer.Name);
-        Assert.Equal("%RefreshStaleLinks:Schedule%", timer.Schedule);
+        Assert.Equal(setting, timer.Schedule);
+        Assert.Contains((name, setting), BridgeRoutes.Timers);
 
         // Standalone reads the same setting: a schedule set there is the one the scheduler runs.
         using var factory = new BridgeAppFactory(new Dictionary<string, string?> { [timer.Schedule!.Trim('%')] = "0 7 3 * * *" });

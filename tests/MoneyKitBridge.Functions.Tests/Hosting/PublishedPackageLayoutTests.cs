@@ -26,7 +26,7 @@ public sealed class PublishedPackageLayoutTests(PublishedPackageLayoutTests.Pack
     }
 
     [Fact]
-    public void Functions_metadata_has_one_entry_per_route_of_the_table_and_the_timer_and_nothing_else()
+    public void Functions_metadata_has_one_entry_per_route_of_the_table_and_the_timers_and_nothing_else()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(package.PathOf("functions.metadata")));
         var functions = json.RootElement.EnumerateArray().ToList();
@@ -41,7 +41,8 @@ public sealed class PublishedPackageLayoutTests(PublishedPackageLayoutTests.Pack
 
         var expected = BridgeRoutes.All
             .Select(r => (r.Name, Type: (string?)"httpTrigger", Methods: (string?)r.Method, Route: (string?)r.Route, AuthLevel: (string?)"Anonymous", Schedule: (string?)null))
-            .Append((BridgeRoutes.RefreshStaleLinks, "timerTrigger", null, null, null, "%RefreshStaleLinks:Schedule%"));
+            .Append((BridgeRoutes.RefreshStaleLinks, "timerTrigger", null, null, null, "%RefreshStaleLinks:Schedule%"))
+            .Append((BridgeRoutes.Reconcile, "timerTrigger", null, null, null, "%Reconcile:Schedule%"));
         // Method and auth level names are case-insensitive to the host.
         Assert.Equal(
             expected.Select(e => e.ToString().ToUpperInvariant()).Order(StringComparer.Ordinal),

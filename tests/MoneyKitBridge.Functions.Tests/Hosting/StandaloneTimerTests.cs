@@ -46,6 +46,8 @@ public sealed class StandaloneTimerTests : IDisposable
     [InlineData("POST", "/" + TestEndpoints.TimerName)]
     [InlineData("PUT", "/RefreshStaleLinks")]
     [InlineData("GET", "/RefreshStaleLinks")]
+    [InlineData("POST", "/Reconcile")]
+    [InlineData("POST", "/api/Reconcile")]
     public async Task An_outside_caller_cannot_start_a_timer_job(string method, string path)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative))
@@ -73,6 +75,7 @@ public sealed class StandaloneTimerTests : IDisposable
         var endpoints = hostLike.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 
         Assert.Contains(BridgeRoutes.RefreshStaleLinks, timers);
+        Assert.Contains(BridgeRoutes.Reconcile, timers);
         Assert.Contains(TestEndpoints.TimerName, timers);
         Assert.NotEmpty(endpoints);
         foreach (var endpoint in endpoints)

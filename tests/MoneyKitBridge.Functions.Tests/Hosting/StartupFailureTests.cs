@@ -10,6 +10,8 @@ public sealed class StartupFailureTests
         { "Auth__Clients", """[{"client_id":"a","client_secret":"tiny","scopes":["links:read"]}]""", "tiny", "secret 'Auth:Clients' is invalid: client 'a' needs a client_secret" },
         { "Auth__Clients", """[{"client_id":"a","client_secret":"long-enough-secret-123","scopes":["admin"]}]""", "long-enough-secret-123", "client 'a' needs scopes" },
         { "RefreshStaleLinks__Schedule", "every 15 minutes", null, "RefreshStaleLinks__Schedule must be a 6-field NCRONTAB expression" },
+        { "Reconcile__Schedule", "daily", null, "Reconcile__Schedule must be a 6-field NCRONTAB expression" },
+        { "Reconcile__PageSize", "0", null, "PageSize" },
         { "Auth__TokenLifetime", "00:00:05", null, "TokenLifetime" },
         { "KeyVault__Uri", "http://vault.example", null, "KeyVault__Uri must be an absolute https URI" },
     };
