@@ -88,9 +88,9 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
 
             await Task.WhenAll(links.Select(linkId => AnnounceAsync(upstream, linkId, "final")));
             await Eventually.ValueAsync(
-                async () => (await Task.WhenAll(links.Select((linkId, i) => DifferencesAsync(upstream, apps[i % Instances], linkId)))).SelectMany(d => d).ToList(),
+                async () => (await Task.WhenAll(links.SelectMany(linkId => apps.Select(app => DifferencesAsync(upstream, app, linkId))))).SelectMany(d => d).ToList(),
                 differences => differences.Count == 0,
-                "every link's pages at the bridge to equal MoneyKit's",
+                "every link's pages at every instance to equal MoneyKit's",
                 TimeSpan.FromSeconds(60),
                 differences => string.Join(Environment.NewLine, differences.Take(10)));
             var converged = watch.Elapsed;
@@ -107,7 +107,6 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
             {
                 output.WriteLine($"delivery not accepted: {failed!.ToJsonString()}");
             }
-
 
             Assert.All(bridges, bridge => Assert.False(bridge.HasExited, "an instance exited: " + string.Join(Environment.NewLine, bridge.StandardError)));
             Assert.Empty(readFailures);
@@ -300,19 +299,19 @@ public sealed class MultiInstanceTests(ITestOutputHelper output)
             var (status, actual) = await app.GetAsync(path);
             if (status != HttpStatusCode.OK)
             {
-                return [$"link {linkId} page {page}: the bridge answered {(int)status} {actual.ToJsonString()}"];
+                return [$"link {linkId} page {page} at {app.BaseUrl}: the bridge answered {(int)status} {actual.ToJsonString()}"];
             }
 
             if (expected["total"]!.GetValue<int>() != actual["total"]!.GetValue<int>())
             {
-                differences.Add($"link {linkId}: total {actual["total"]} at the bridge, {expected["total"]} at MoneyKit");
+                differences.Add($"link {linkId}: total {actual["total"]} at {app.BaseUrl}, {expected["total"]} at MoneyKit");
             }
 
             var expectedRows = expected["transactions"]!.AsArray();
             var actualRows = actual["transactions"]!.AsArray();
             if (!JsonNode.DeepEquals(expectedRows, actualRows))
             {
-                differences.Add($"link {linkId} page {page}: the transactions differ ({actualRows.Count} at the bridge, {expectedRows.Count} at MoneyKit)");
+                differences.Add($"link {linkId} page {page}: the transactions differ ({actualRows.Count} at {app.BaseUrl}, {expectedRows.Count} at MoneyKit)");
             }
 
             if (page * 100 >= expected["total"]!.GetValue<int>() || differences.Count > 0)
