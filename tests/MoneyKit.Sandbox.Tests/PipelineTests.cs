@@ -72,6 +72,42 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task The_request_log_shows_how_the_feed_was_walked_which_products_a_refresh_asked_for_and_which_fault_answered()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        await sandbox.AuthenticateAsync();
+        var linkId = (await sandbox.CreateLinkAsync(new { customer_user_id = "log-user" }))["link_id"]!.GetValue<string>();
+        var pages = await sandbox.SyncAllAsync(linkId, cursor: null, size: 1);
+        var fault = await SandboxHarness.ReadJsonAsync(await sandbox.Http.PostAsJsonAsync("sandbox/faults", new { path_prefix = $"/links/{linkId}/products", status = 503 }));
+        (await sandbox.RefreshAsync(linkId, "transactions")).Dispose();
+        (await sandbox.RefreshAsync(linkId, "transactions", "accounts")).Dispose();
+
+        var log = await sandbox.GetJsonArrayAsync("sandbox/requests");
+        var walk = log.Where(e => e!["path"]!.GetValue<string>() == $"/links/{linkId}/transactions/sync").ToList();
+        Assert.True(pages.Count >= 2, "the link's history should take several pages of one");
+        Assert.Equal(pages.Count, walk.Count);
+        Assert.Equal("?size=1", walk[0]!["query"]!.GetValue<string>());
+        for (var i = 0; i < walk.Count; i++)
+        {
+            Assert.Equal(pages[i]["cursor"]!["next"]!.GetValue<string>(), walk[i]!["next_cursor"]!.GetValue<string>());
+            Assert.Equal(pages[i]["has_more"]!.GetValue<bool>(), walk[i]!["has_more"]!.GetValue<bool>());
+            Assert.True(walk[i]!["received_at"]!.GetValue<DateTime>() <= walk[i]!["at"]!.GetValue<DateTime>());
+            if (i > 0)
+            {
+                Assert.Contains("cursor=" + Uri.EscapeDataString(walk[i - 1]!["next_cursor"]!.GetValue<string>()), walk[i]!["query"]!.GetValue<string>(), StringComparison.Ordinal);
+            }
+        }
+
+        var refreshes = log.Where(e => e!["path"]!.GetValue<string>() == $"/links/{linkId}/products").ToList();
+        Assert.Equal([503, 202], refreshes.Select(e => e!["status"]!.GetValue<int>()));
+        Assert.Equal(fault["fault_id"]!.GetValue<string>(), refreshes[0]!["fault"]!.GetValue<string>());
+        Assert.Null(refreshes[0]!["products"]);
+        Assert.Null(refreshes[1]!["fault"]);
+        Assert.Equal(["transactions", "accounts"], refreshes[1]!["products"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(sandbox.Clock.GetUtcNow().UtcDateTime, refreshes[1]!["received_at"]!.GetValue<DateTime>());
+    }
+
+    [Fact]
     public async Task Invalid_options_are_refused_at_start()
     {
         var options = new SandboxOptions { AccessTokenLifetime = TimeSpan.Zero };

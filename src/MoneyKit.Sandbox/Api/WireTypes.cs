@@ -183,7 +183,14 @@ internal sealed record FaultResponse(string FaultId, int Count);
 
 internal sealed record WebhookBehaviourRequest(JsonElement? FailNext, bool? Duplicate, bool? ReverseOrder);
 
-internal sealed record RequestLogEntry(string Method, string Path, int Status, DateTime At);
+/// <summary>
+/// One MoneyKit API call: answered <paramref name="At"/>, received <paramref name="ReceivedAt"/> (both on the sandbox's
+/// clock), with its query string, the fault that answered it instead of the API (if any), and what the handler noted
+/// (<see cref="Control.RequestLogNote"/>: the feed position a sync page left the caller at, the products a refresh asked for).
+/// </summary>
+internal sealed record RequestLogEntry(
+    string Method, string Path, int Status, DateTime At, string? Query = null, DateTime? ReceivedAt = null, string? Fault = null,
+    string? NextCursor = null, bool? HasMore = null, IReadOnlyList<string>? Products = null);
 
 internal sealed record WebhookDeliveryEntry(
     string Event, string LinkId, int Attempt, int Status, string WebhookIdempotencyKey, string DeliveryToken, string Url, DateTime At);

@@ -19,12 +19,13 @@ internal static class SandboxPipeline
         var time = services.GetRequiredService<TimeProvider>();
         var method = context.Request.Method;
         var path = context.Request.Path.Value ?? "/";
+        var received = time.GetUtcNow().UtcDateTime;
         var version = ApiVersions.Resolve(context.Request);
         response.Headers[ApiVersions.Header] = version ?? ApiVersions.Default;
         if (version is null && isApi)
         {
             await UnknownVersion().ExecuteAsync(context);
-            Log(services, method, path, StatusCodes.Status422UnprocessableEntity, time);
+            Log(context, received, StatusCodes.Status422UnprocessableEntity, null);
             return;
         }
 
@@ -38,7 +39,7 @@ internal static class SandboxPipeline
 
             if (fault.DropConnection)
             {
-                Log(services, method, path, 0, time);
+                Log(context, received, 0, fault.Id);
                 context.Abort();
                 return;
             }
@@ -46,7 +47,7 @@ internal static class SandboxPipeline
             if (fault.Status is { } status)
             {
                 await new ErrorResult(status, fault.Error(), fault.RetryAfter).ExecuteAsync(context);
-                Log(services, method, path, status, time);
+                Log(context, received, status, fault.Id);
                 return;
             }
         }
@@ -64,7 +65,7 @@ internal static class SandboxPipeline
 
         if (isApi)
         {
-            Log(services, method, path, response.StatusCode, time);
+            Log(context, received, response.StatusCode, null);
         }
     }
 
@@ -77,6 +78,13 @@ internal static class SandboxPipeline
             new MoneyKitError("api_error.request.validation_failed", message, null, null, [new ValidationProblem(["header", "moneykit-version"], message, "value_error")]));
     }
 
-    private static void Log(IServiceProvider services, string method, string path, int status, TimeProvider time) =>
-        services.GetRequiredService<RequestLog>().Add(new RequestLogEntry(method, path, status, time.GetUtcNow().UtcDateTime));
+    private static void Log(HttpContext context, DateTime received, int status, string? fault)
+    {
+        var services = context.RequestServices;
+        var request = context.Request;
+        var note = RequestLogNote.Get(context);
+        services.GetRequiredService<RequestLog>().Add(new RequestLogEntry(
+            request.Method, request.Path.Value ?? "/", status, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+            request.QueryString.HasValue ? request.QueryString.Value : null, received, fault, note?.NextCursor, note?.HasMore, note?.Products));
+    }
 }

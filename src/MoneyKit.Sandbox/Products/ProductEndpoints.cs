@@ -1,4 +1,5 @@
 using MoneyKit.Sandbox.Api;
+using MoneyKit.Sandbox.Control;
 using MoneyKit.Sandbox.Links;
 
 namespace MoneyKit.Sandbox.Products;
@@ -23,6 +24,7 @@ internal static class ProductEndpoints
             return bodyError;
         }
 
+        RequestLogNote.Set(context, new RequestLogNote(Products: body!.Products));
         lock (link!.Gate)
         {
             return (IResult?)refresher.Start(link, body!.Products ?? []) ?? TypedResults.Accepted((string?)null);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoneyKit.Sandbox.Api;
+using MoneyKit.Sandbox.Control;
 using MoneyKit.Sandbox.Data;
 using MoneyKit.Sandbox.Links;
 
@@ -130,11 +131,13 @@ internal static class TransactionEndpoints
             }
 
             var batch = link.Transactions.ChangesAfter(after, size);
+            var next = LinkCursor.Encode(LinkCursor.Sync, link.Id, batch.Next);
+            RequestLogNote.Set(context, new RequestLogNote(NextCursor: next, HasMore: batch.HasMore));
             return TypedResults.Json(
                 new SyncResponse(
                     new SyncTransactionsWire([.. batch.Created.Select(t => t.ToWire())], [.. batch.Updated.Select(t => t.ToWire())], batch.Removed),
                     [.. link.Accounts.Select(a => a.ToWire())],
-                    new CursorWire(LinkCursor.Encode(LinkCursor.Sync, link.Id, batch.Next)),
+                    new CursorWire(next),
                     batch.HasMore,
                     link.ToWire()),
                 SandboxJsonContext.Default.SyncResponse);

@@ -129,33 +129,37 @@ public sealed class RefreshStaleLinksJob(
             return RefreshAttempt.Skipped;
         }
 
-        // Claim: only the run whose ETag-guarded write lands refreshes the link.
-        var claimed = row with { NotBefore = now + settings.MinRefreshInterval, RefreshRequestedAt = now, AwaitingRefresh = true };
+        // Claim: only the run whose ETag-guarded write lands refreshes the link. The claim also takes the products'
+        // refresh limit (LinkIndex.TryClaimRefreshAsync), so an on-demand refresh on any instance waits for it too;
+        // whatever MoneyKit does not accept gives it back.
+        var claimed = row.WithAcceptedRefresh(RefreshableProducts, now) with { NotBefore = now + settings.MinRefreshInterval, RefreshRequestedAt = now, AwaitingRefresh = true };
         if (await LinkIndex.TryReplaceAsync(tables, claimed, row.ETag, cancellationToken) is not { } etag)
         {
             return RefreshAttempt.Skipped;
         }
 
         var state = await states.GetAsync(linkId, cancellationToken);
-        if (state is null || state.IsDeleted || state.SyncBlockedBy is not null || state.State != MoneyKitLinkStates.Connected)
+        List<string> products = state is null || state.IsDeleted || state.SyncBlockedBy is not null || state.State != MoneyKitLinkStates.Connected ? [] : GrantedProducts(state);
+        if (products.Count < RefreshableProducts.Length)
         {
-            return RefreshAttempt.Skipped;
+            await ReleaseClaimAsync(row, RefreshableProducts.Except(products).ToList(), now);
         }
 
-        var products = GrantedProducts(state);
         if (products.Count == 0)
         {
             return RefreshAttempt.Skipped;
         }
 
-        if (settings.MaxJitter > TimeSpan.Zero)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * settings.MaxJitter.TotalMilliseconds), time, cancellationToken);
-        }
-
+        var accepted = false;
         try
         {
+            if (settings.MaxJitter > TimeSpan.Zero)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * settings.MaxJitter.TotalMilliseconds), time, cancellationToken);
+            }
+
             await moneyKit.RefreshProductsAsync(linkId, products, cancellationToken);
+            accepted = true;
             await LinkIndex.RecordAcceptedRefreshAsync(tables, linkId, products, now, notBefore: null, cancellationToken);
             logger.LogInformation("Requested a refresh of {Products} for link {LinkId}", string.Join(',', products), linkId);
             return RefreshAttempt.Requested;
@@ -179,7 +183,18 @@ public sealed class RefreshStaleLinksJob(
 
             return RefreshAttempt.Skipped;
         }
+        finally
+        {
+            if (!accepted)
+            {
+                await ReleaseClaimAsync(row, products, now);
+            }
+        }
     }
+
+    /// <summary>Gives back what this run claimed at <paramref name="at"/> for <paramref name="products"/>: MoneyKit did not accept them.</summary>
+    private Task ReleaseClaimAsync(LinkIndexRow before, IReadOnlyList<string> products, DateTimeOffset at) =>
+        LinkIndex.ReleaseRefreshClaimAsync(tables, before.LinkId, products, at, before.AcceptedRefreshes, CancellationToken.None);
 
     private async Task<bool> ReconcileOneAsync(LinkIndexRow row, CancellationToken cancellationToken)
     {

@@ -41,6 +41,44 @@ public sealed record LinkIndexRow
 
     public ETag ETag { get; init; }
 
+    /// <summary>The row with <paramref name="products"/> recorded as accepted at <paramref name="at"/> (a claim, or MoneyKit's 202).</summary>
+    public LinkIndexRow WithAcceptedRefresh(IEnumerable<string> products, DateTimeOffset at)
+    {
+        var accepted = new Dictionary<string, DateTimeOffset>(AcceptedRefreshes, StringComparer.Ordinal);
+        foreach (var product in products)
+        {
+            accepted[product] = at;
+        }
+
+        return this with { AcceptedRefreshes = accepted };
+    }
+
+    /// <summary>
+    /// The row with a claim made at <paramref name="at"/> on <paramref name="products"/> given back: each product still
+    /// carrying exactly that time gets its value from before the claim (<paramref name="before"/>) again, or none.
+    /// </summary>
+    public LinkIndexRow WithoutRefreshClaim(IEnumerable<string> products, DateTimeOffset at, IReadOnlyDictionary<string, DateTimeOffset> before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var accepted = new Dictionary<string, DateTimeOffset>(AcceptedRefreshes, StringComparer.Ordinal);
+        foreach (var product in products)
+        {
+            if (accepted.TryGetValue(product, out var claimed) && claimed == at)
+            {
+                if (before.TryGetValue(product, out var earlier))
+                {
+                    accepted[product] = earlier;
+                }
+                else
+                {
+                    accepted.Remove(product);
+                }
+            }
+        }
+
+        return this with { AcceptedRefreshes = accepted };
+    }
+
     public TableEntity ToEntity()
     {
         var entity = new TableEntity(LinkRows.IndexPartition, LinkRows.Partition(LinkId))
@@ -116,6 +154,44 @@ public static class LinkIndex
         catch (RequestFailedException e) when (e.Status == 404)
         {
             // Deleted meanwhile: nothing left to refresh.
+        }
+    }
+
+    /// <summary>
+    /// Claims a refresh of <paramref name="products"/> before MoneyKit is asked: records them as accepted at
+    /// <paramref name="at"/> if the row is still the one read (its ETag). Every caller on every instance checks the
+    /// limit against these times, so of two callers only the one whose claim lands asks MoneyKit; the other sees the
+    /// limit taken. A caller whose refresh MoneyKit does not accept gives the claim back
+    /// (<see cref="ReleaseRefreshClaimAsync"/>); after a crash in between the claim stands, which only delays the
+    /// next refresh. Returns the claimed row with its new ETag, or null when the row changed or is gone.
+    /// </summary>
+    public static async Task<LinkIndexRow?> TryClaimRefreshAsync(BridgeTables tables, LinkIndexRow row, IEnumerable<string> products, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var claimed = row.WithAcceptedRefresh(products, at);
+        return await TryReplaceAsync(tables, claimed, row.ETag, cancellationToken) is { } etag ? claimed with { ETag = etag } : null;
+    }
+
+    /// <summary>
+    /// Gives back a claim of <see cref="TryClaimRefreshAsync"/> made at <paramref name="at"/>: each product still carrying
+    /// that time gets its earlier value (<paramref name="before"/>) again. Read-modify-write under the ETag, retried
+    /// when the row changes meanwhile; nothing happens when the row is gone or was claimed anew.
+    /// </summary>
+    public static async Task ReleaseRefreshClaimAsync(
+        BridgeTables tables, string linkId, IReadOnlyList<string> products, DateTimeOffset at, IReadOnlyDictionary<string, DateTimeOffset> before, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var current = await GetAsync(tables, linkId, cancellationToken);
+            if (current is null || !products.Any(p => LastAcceptedRefresh(current, p) == at))
+            {
+                return;
+            }
+
+            if (await TryReplaceAsync(tables, current.WithoutRefreshClaim(products, at, before), current.ETag, cancellationToken) is not null)
+            {
+                return;
+            }
         }
     }
 

@@ -7,24 +7,39 @@ namespace MoneyKitBridge.Functions.Hosting;
 /// <summary>
 /// Standalone only (<see cref="StandaloneOptions.RunTimer"/>): fires every registered timer function at the
 /// occurrences of its schedule, driven by <see cref="TimeProvider"/>. A run that ends after the next occurrence
-/// makes that next run past due; runs of one function never overlap.
+/// makes that next run past due; runs of one function never overlap. Nothing runs before the app has started: the
+/// hosted services registered after this one (the storage start-up that creates the tables) have done their work.
 /// </summary>
 public sealed class TimerScheduler(
     TimerFunctionRegistry registry,
     TimerJobRunner runner,
     IOptions<StandaloneOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<TimerScheduler> logger) : BackgroundService
 {
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.RunTimer)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return Task.WhenAll(registry.Functions.Select(function => RunScheduleAsync(function, stoppingToken)));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        await Task.WhenAll(registry.Functions.Select(function => RunScheduleAsync(function, stoppingToken)));
     }
 
     private async Task RunScheduleAsync(TimerFunction function, CancellationToken stoppingToken)

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using MoneyKitBridge.Testing;
 
 namespace MoneyKitBridge.Browser.Tests.Hosting;
 
@@ -43,7 +43,7 @@ public sealed class AppProcess : IAsyncDisposable
             throw new FileNotFoundException($"Build {project} first.", dll);
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -123,30 +123,5 @@ public sealed class AppProcess : IAsyncDisposable
         {
             output.Enqueue(line);
         }
-    }
-
-    /// <summary>
-    /// A free loopback port below the system's ephemeral range (32768 and up on Linux). The app binds it only after this
-    /// returns, so a port the system handed out could be taken meanwhile by the other test projects running in parallel,
-    /// which bind ephemeral ports all the time; then the demo talked to another project's bridge and Connect never opened.
-    /// </summary>
-    private static int FreePort()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // In use: try another.
-            }
-        }
-
-        throw new InvalidOperationException("No free loopback port between 20000 and 32000.");
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 using MoneyKitBridge.Testing;
 
@@ -61,7 +60,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="appDll"/> (default: the build's) with <c>dotnet</c>, or a published app host executable as itself.</summary>
     public static StandaloneProcess Start(IDictionary<string, string?> settings, int? port = null, string? appDll = null)
     {
-        var chosenPort = port ?? FreePort();
+        var chosenPort = port ?? LoopbackPort.Free();
         var app = appDll ?? AppDll;
         var executable = app.EndsWith(".dll", StringComparison.Ordinal) ? null : app;
         return Launch(
@@ -193,12 +192,5 @@ public sealed class StandaloneProcess : IAsyncDisposable
         {
             lines.Enqueue(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

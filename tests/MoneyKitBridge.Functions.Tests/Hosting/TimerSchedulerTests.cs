@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MoneyKitBridge.Functions.Hosting;
@@ -16,6 +17,7 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
     private readonly TestClock clock = new(new DateTimeOffset(2026, 1, 5, 9, 7, 0, TimeSpan.Zero));
     private readonly Channel<(DateTimeOffset At, bool IsPastDue)> runs = Channel.CreateUnbounded<(DateTimeOffset, bool)>();
     private readonly ServiceProvider services = new ServiceCollection().BuildServiceProvider();
+    private readonly ApplicationLifetime lifetime = new(NullLogger<ApplicationLifetime>.Instance);
     private TimerScheduler? scheduler;
 
     public async ValueTask DisposeAsync()
@@ -96,9 +98,26 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
         Assert.False(runs.Reader.TryRead(out _));
     }
 
+    [Fact]
+    public async Task Waits_for_the_app_to_start_before_arming_its_schedule()
+    {
+        // Hosted services start one after the other; the storage start-up (which creates the tables a job reads) comes
+        // after the scheduler. A job fired before it finished met missing tables on a fresh storage account.
+        await StartAsync(runTimer: true, (_, _) => Task.CompletedTask, appStarted: false);
+
+        clock.Advance(TimeSpan.FromMinutes(8));
+        Assert.Equal(0, clock.PendingTimers);
+        Assert.False(runs.Reader.TryRead(out _));
+
+        lifetime.NotifyStarted();
+        await WaitUntilWaitingAsync();
+        clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal((At(9, 30), false), await NextRunAsync());
+    }
+
     private static DateTimeOffset At(int hour, int minute) => new(2026, 1, 5, hour, minute, 0, TimeSpan.Zero);
 
-    private async Task StartAsync(bool runTimer, Func<TimerJobContext, CancellationToken, Task> job)
+    private async Task StartAsync(bool runTimer, Func<TimerJobContext, CancellationToken, Task> job, bool appStarted = true)
     {
         var registry = new TimerFunctionRegistry();
         registry.Add(new TimerFunction("Job", EveryQuarterHour, async (context, cancellationToken) =>
@@ -115,8 +134,12 @@ public sealed class TimerSchedulerTests : IAsyncDisposable
         }));
         var runner = new TimerJobRunner(services.GetRequiredService<IServiceScopeFactory>(), clock, NullLogger<TimerJobRunner>.Instance);
         scheduler = new TimerScheduler(
-            registry, runner, Options.Create(new StandaloneOptions { RunTimer = runTimer }), clock, NullLogger<TimerScheduler>.Instance);
+            registry, runner, Options.Create(new StandaloneOptions { RunTimer = runTimer }), clock, lifetime, NullLogger<TimerScheduler>.Instance);
         await scheduler.StartAsync(CancellationToken.None);
+        if (appStarted)
+        {
+            lifetime.NotifyStarted();
+        }
     }
 
     // The scheduler runs on its own task; wait until it has armed its delay on the test clock (advancing before
