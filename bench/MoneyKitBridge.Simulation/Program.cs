@@ -4,14 +4,16 @@ using MoneyKitBridge.Simulation;
 using MoneyKitBridge.Simulation.Storage;
 
 // The real refresh timer job over a million simulated links, in simulated time (see bench/README.md).
-// Usage: MoneyKitBridge.Simulation [check|simulate] [--links N] [--hours H] [--scan-rate ROWS_PER_SECOND]
+// Usage: MoneyKitBridge.Simulation [check|simulate] [--links N] [--hours H] [--scenario 1|2|3] [--scan-rate ROWS_PER_SECOND]
+//   (--scan-rate sets the scan speed of scenario 1; 2 and 3 scan at ten times Azure's per-partition target)
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "simulate";
 var links = Option("--links", 1_000_000);
-var hours = Option("--hours", 24);
+var hours = Option("--hours", 12);
+var only = Option("--scenario", 0);
 var scanRate = Option("--scan-rate", 2_000);
-if (command is not ("check" or "simulate") || links < 10 || hours < 1 || scanRate < 1)
+if (command is not ("check" or "simulate") || links < 10 || hours < 1 || scanRate < 1 || only is < 0 or > 3)
 {
-    Console.Error.WriteLine("usage: MoneyKitBridge.Simulation [check|simulate] [--links N] [--hours H] [--scan-rate ROWS_PER_SECOND]");
+    Console.Error.WriteLine("usage: MoneyKitBridge.Simulation [check|simulate] [--links N] [--hours H] [--scenario 1|2|3] [--scan-rate ROWS_PER_SECOND]");
     return 2;
 }
 
@@ -25,16 +27,21 @@ if (command == "check")
     return 0;
 }
 
-var table = new TableModel { ScanRowsPerSecond = scanRate };
+// 1: the options as shipped, the index scanned at Azure's per-partition target. 2: the same, scanned ten times faster
+// (what binds once the scan does not). 3: the largest options validation allows, scanned ten times faster.
+var atTarget = new TableModel { ScanRowsPerSecond = scanRate };
+var fastScan = new TableModel { ScanRowsPerSecond = 10 * PartitionTraffic.PartitionTarget };
+var duration = TimeSpan.FromHours(hours);
 var scenarios = new[]
 {
-    new Scenario { Name = "shipped defaults", Links = links, Duration = TimeSpan.FromHours(hours), Table = table },
+    new Scenario { Name = "1 shipped defaults", Links = links, Duration = duration, Table = atTarget },
+    new Scenario { Name = "2 shipped defaults, index scanned at 10x the target", Links = links, Duration = duration, Table = fastScan },
     new Scenario
     {
-        Name = "largest validated options",
+        Name = "3 largest validated options, index scanned at 10x the target",
         Links = links,
-        Duration = TimeSpan.FromHours(hours),
-        Table = table,
+        Duration = duration,
+        Table = fastScan,
         Period = TimeSpan.FromMinutes(5),
         Refresh = new RefreshOptions
         {
@@ -46,9 +53,12 @@ var scenarios = new[]
         },
     },
 };
-foreach (var scenario in scenarios)
+for (var i = 0; i < scenarios.Length; i++)
 {
-    Report.Print(new Simulation(scenario).Run(), Console.Out);
+    if (only == 0 || only == i + 1)
+    {
+        Report.Print(new Simulation(scenarios[i]).Run(), Console.Out);
+    }
 }
 
 return 0;

@@ -40,6 +40,7 @@ internal sealed class Simulation
     private readonly RefreshStaleLinksJob job;
     private readonly Random random;
     private readonly SimulationResult result;
+    private DateTimeOffset dueScanEnded;
 
     public Simulation(Scenario scenario)
     {
@@ -106,7 +107,7 @@ internal sealed class Simulation
             latency.Parallelism = 1;
             var run = Drive(job.RunAsync());
             latency.Parallelism = 1;
-            result.Runs.Add(new RunRecord(started, clock.GetUtcNow() - started, run));
+            result.Runs.Add(new RunRecord(started, clock.GetUtcNow() - started, dueScanEnded - started, run));
 
             // The Functions timer never overlaps itself: an occurrence missed while a run lasted fires once, at its end.
             nextRun += scenario.Period;
@@ -293,6 +294,7 @@ internal sealed class Simulation
         else if (lastPage && filter.Contains(nameof(LinkIndexRow.NotBefore), StringComparison.Ordinal))
         {
             latency.Parallelism = scenario.Refresh.MaxConcurrency;
+            dueScanEnded = clock.GetUtcNow();
         }
     }
 

@@ -4,8 +4,8 @@ using MoneyKitBridge.Simulation.Storage;
 
 namespace MoneyKitBridge.Simulation;
 
-/// <summary>One timer run: when it started, how long it took in simulated time, and what the job reported.</summary>
-internal sealed record RunRecord(DateTimeOffset Started, TimeSpan Duration, RefreshRunResult Result);
+/// <summary>One timer run: when it started, how long it took in simulated time (and its scan for due links), and what the job reported.</summary>
+internal sealed record RunRecord(DateTimeOffset Started, TimeSpan Duration, TimeSpan ScanDuration, RefreshRunResult Result);
 
 /// <summary>What a simulation measured.</summary>
 internal sealed class SimulationResult(Scenario scenario, PartitionTraffic traffic)

@@ -10,7 +10,27 @@ internal sealed class PartitionTraffic
     private readonly Dictionary<string, TableTotals> tables = new(StringComparer.Ordinal);
     private readonly Counter account = new();
 
-    public void Record(string table, string partition, long second, int entities)
+    /// <summary>Azure's documented target for one partition (entities per second).</summary>
+    public const int PartitionTarget = 2_000;
+
+    /// <summary>Records a request; its entities are spread evenly over <paramref name="seconds"/> seconds from <paramref name="second"/> (a long scan).</summary>
+    public void Record(string table, string partition, long second, int entities, int seconds = 1)
+    {
+        if (seconds > 1)
+        {
+            var each = entities / seconds;
+            for (var i = 0; i < seconds; i++)
+            {
+                RecordOne(table, partition, second + i, i == 0 ? entities - (each * (seconds - 1)) : each, i == 0 ? 1 : 0);
+            }
+
+            return;
+        }
+
+        RecordOne(table, partition, second, entities, 1);
+    }
+
+    private void RecordOne(string table, string partition, long second, int entities, int requests)
     {
         if (!partitions.TryGetValue((table, partition), out var counter))
         {
@@ -18,15 +38,15 @@ internal sealed class PartitionTraffic
             partitions[(table, partition)] = counter;
         }
 
-        counter.Add(second, entities);
-        account.Add(second, entities);
+        counter.Add(second, entities, requests);
+        account.Add(second, entities, requests);
         if (!tables.TryGetValue(table, out var totals))
         {
             totals = new TableTotals();
             tables[table] = totals;
         }
 
-        totals.Requests++;
+        totals.Requests += requests;
         totals.Entities += entities;
     }
 
@@ -61,7 +81,10 @@ internal sealed class PartitionTraffic
 
         public int PeakEntitiesPerSecond { get; private set; }
 
-        public void Add(long at, int entities)
+        /// <summary>Seconds in which this partition was asked for at least <see cref="PartitionTarget"/> entities.</summary>
+        public long SecondsAtTarget { get; private set; }
+
+        public void Add(long at, int entities, int requests)
         {
             if (at != second)
             {
@@ -70,12 +93,17 @@ internal sealed class PartitionTraffic
                 entitiesThisSecond = 0;
             }
 
-            Requests++;
+            var below = entitiesThisSecond < PartitionTarget;
+            Requests += requests;
             Entities += entities;
-            requestsThisSecond++;
+            requestsThisSecond += requests;
             entitiesThisSecond += entities;
             PeakRequestsPerSecond = Math.Max(PeakRequestsPerSecond, requestsThisSecond);
             PeakEntitiesPerSecond = Math.Max(PeakEntitiesPerSecond, entitiesThisSecond);
+            if (below && entitiesThisSecond >= PartitionTarget)
+            {
+                SecondsAtTarget++;
+            }
         }
     }
 

@@ -64,8 +64,9 @@ internal sealed partial class SimulatedTableTransport(SimulatedTables store, Par
                 var top = query.TryGetValue("$top", out var t) ? Math.Min(MaxPageRows, int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)) : MaxPageRows;
                 var page = store.Query(table, filter, top, model.MaxExaminedPerPage, query.GetValueOrDefault("NextPartitionKey"), query.GetValueOrDefault("NextRowKey"));
                 response = QueryResponse(page);
-                traffic.Record(table, filter.Partition ?? "(all)", second, Math.Max(1, page.Examined));
-                spent = model.PointLatency + TimeSpan.FromSeconds(page.Examined / model.ScanRowsPerSecond);
+                var scan = TimeSpan.FromSeconds(page.Examined / model.ScanRowsPerSecond);
+                traffic.Record(table, filter.Partition ?? "(all)", second, Math.Max(1, page.Examined), Math.Max(1, (int)Math.Ceiling(scan.TotalSeconds)));
+                spent = model.PointLatency + scan;
                 servedFilter = filterText;
                 lastPage = page.NextPartition is null;
             }
