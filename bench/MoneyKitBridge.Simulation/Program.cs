@@ -8,7 +8,7 @@ using MoneyKitBridge.Simulation.Storage;
 //   (--scan-rate sets the scan speed of scenario 1; 2 and 3 scan at ten times Azure's per-partition target)
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "simulate";
 var links = Option("--links", 1_000_000);
-var hours = Option("--hours", 12);
+var hours = Option("--hours", 8);
 var only = Option("--scenario", 0);
 var scanRate = Option("--scan-rate", 2_000);
 if (command is not ("check" or "simulate") || links < 10 || hours < 1 || scanRate < 1 || only is < 0 or > 3)
@@ -32,15 +32,17 @@ if (command == "check")
 var atTarget = new TableModel { ScanRowsPerSecond = scanRate };
 var fastScan = new TableModel { ScanRowsPerSecond = 10 * PartitionTraffic.PartitionTarget };
 var duration = TimeSpan.FromHours(hours);
+var warmUp = TimeSpan.FromHours(Math.Min(6, hours / 2.0));
 var scenarios = new[]
 {
-    new Scenario { Name = "1 shipped defaults", Links = links, Duration = duration, Table = atTarget },
-    new Scenario { Name = "2 shipped defaults, index scanned at 10x the target", Links = links, Duration = duration, Table = fastScan },
+    new Scenario { Name = "1 shipped defaults", Links = links, Duration = duration, WarmUp = warmUp, Table = atTarget },
+    new Scenario { Name = "2 shipped defaults, index scanned at 10x the target", Links = links, Duration = duration, WarmUp = warmUp, Table = fastScan },
     new Scenario
     {
         Name = "3 largest validated options, index scanned at 10x the target",
         Links = links,
         Duration = duration,
+        WarmUp = warmUp,
         Table = fastScan,
         Period = TimeSpan.FromMinutes(5),
         Refresh = new RefreshOptions

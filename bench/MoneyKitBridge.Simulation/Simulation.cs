@@ -104,6 +104,11 @@ internal sealed class Simulation
             }
 
             var started = clock.GetUtcNow();
+            if ((started - scenario.Start).Ticks / TimeSpan.TicksPerHour > (result.Runs.Count == 0 ? -1 : (result.Runs[^1].Started - scenario.Start).Ticks / TimeSpan.TicksPerHour))
+            {
+                Console.Error.WriteLine($"  {scenario.Name}: simulated hour {(started - scenario.Start).TotalHours:0}, {wall.Elapsed.TotalSeconds:0} s");
+            }
+
             latency.Parallelism = 1;
             var run = Drive(job.RunAsync());
             latency.Parallelism = 1;

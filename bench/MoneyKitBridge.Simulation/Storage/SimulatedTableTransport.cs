@@ -109,7 +109,7 @@ internal sealed partial class SimulatedTableTransport(SimulatedTables store, Par
         var ifMatch = request.Headers.TryGetValue("If-Match", out var value) ? value : null;
         if (request.Method == RequestMethod.Get)
         {
-            return current is null ? SimulatedResponse.Error(404, "ResourceNotFound") : SimulatedResponse.Json(200, EntityJson.Serialize(current)).With("ETag", current.ETag);
+            return current is null ? SimulatedResponse.Error(404, "ResourceNotFound") : SimulatedResponse.Json(200, current.Json).With("ETag", current.ETag);
         }
 
         if (ifMatch is not null && (current is null || (ifMatch != "*" && ifMatch != current.ETag)))
@@ -149,7 +149,7 @@ internal sealed partial class SimulatedTableTransport(SimulatedTables store, Par
             writer.WriteStartArray("value");
             foreach (var row in page.Matches)
             {
-                EntityJson.Write(writer, row);
+                writer.WriteRawValue(row.Json, skipInputValidation: true);
             }
 
             writer.WriteEndArray();

@@ -14,6 +14,11 @@ internal sealed class StoredEntity(string partitionKey, string rowKey, Dictionar
 
     public DateTimeOffset Timestamp { get; } = timestamp;
 
+    /// <summary>The entity's JSON, made once (an entity never changes: a write stores a new one).</summary>
+    public byte[] Json => json ??= EntityJson.Serialize(this);
+
+    private byte[]? json;
+
     /// <summary>The property (or key) named <paramref name="name"/>, as the filter sees it.</summary>
     public bool TryGet(string name, out object value)
     {
