@@ -59,7 +59,7 @@ internal sealed class SimulatedTables
 
         var partition = tables[table][partitionKey];
         partition.Rows.Remove(rowKey);
-        partition.Keys.Remove(rowKey);
+        partition.Keys.RemoveAt(partition.Keys.BinarySearch(rowKey, StringComparer.Ordinal));
         if (seeders.ContainsKey(table))
         {
             partition.Deleted.Add(rowKey);
@@ -93,18 +93,23 @@ internal sealed class SimulatedTables
             }
 
             var partition = partitions[partitionKey];
-            var keys = fromRow is not null && partitionKey == fromPartition && partition.Keys.Count > 0
-                ? (string.CompareOrdinal(fromRow, partition.Keys.Max) <= 0 ? partition.Keys.GetViewBetween(fromRow, partition.Keys.Max!) : [])
-                : partition.Keys;
-            foreach (var rowKey in keys)
+            var keys = partition.Keys;
+            var first = 0;
+            if (fromRow is not null && partitionKey == fromPartition)
+            {
+                first = keys.BinarySearch(fromRow, StringComparer.Ordinal);
+                first = first < 0 ? ~first : first;
+            }
+
+            for (var i = first; i < keys.Count; i++)
             {
                 if (matches.Count >= top || examined >= maxExamined)
                 {
-                    return new QueryPage(matches, examined, partitionKey, rowKey);
+                    return new QueryPage(matches, examined, partitionKey, keys[i]);
                 }
 
                 examined++;
-                var row = partition.Rows[rowKey];
+                var row = partition.Rows[keys[i]];
                 if (filter.Predicate(row))
                 {
                     matches.Add(row);
@@ -134,7 +139,11 @@ internal sealed class SimulatedTables
 
         if (!partition.Rows.ContainsKey(entity.RowKey))
         {
-            partition.Keys.Add(entity.RowKey);
+            // Sorted insert: appending in key order (the seed) is O(1); the rare insert in the middle shifts the list.
+            var at = partition.Keys.Count == 0 || string.CompareOrdinal(partition.Keys[^1], entity.RowKey) < 0
+                ? partition.Keys.Count
+                : ~partition.Keys.BinarySearch(entity.RowKey, StringComparer.Ordinal);
+            partition.Keys.Insert(at, entity.RowKey);
         }
 
         partition.Rows[entity.RowKey] = entity;
@@ -146,7 +155,8 @@ internal sealed class SimulatedTables
     {
         public Dictionary<string, StoredEntity> Rows { get; } = new(StringComparer.Ordinal);
 
-        public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
+        /// <summary>Row keys in ordinal order (a list: a SortedSet view recounts its whole range on every page).</summary>
+        public List<string> Keys { get; } = [];
 
         /// <summary>Seeded rows that were deleted (so they are not seeded again).</summary>
         public HashSet<string> Deleted { get; } = new(StringComparer.Ordinal);
