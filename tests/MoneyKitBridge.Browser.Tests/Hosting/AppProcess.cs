@@ -117,11 +117,19 @@ public sealed class AppProcess : IAsyncDisposable
         process.Dispose();
     }
 
+    /// <summary>The app's last <paramref name="lines"/> output lines (for a failure message).</summary>
+    public string RecentOutput(int lines) => string.Join(Environment.NewLine, output.Skip(Math.Max(0, output.Count - lines)));
+
     private void Collect(string? line)
     {
-        if (line is not null && output.Count < 2000)
+        if (line is null)
         {
-            output.Enqueue(line);
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 2000 && output.TryDequeue(out _))
+        {
         }
     }
 }

@@ -43,6 +43,10 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
 
     public Uri DemoUrl => demo?.BaseAddress ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The bridge's and the demo's last output lines, for a failure message.</summary>
+    public string RecentAppOutput() =>
+        $"bridge:{Environment.NewLine}{bridge?.RecentOutput(40)}{Environment.NewLine}demo:{Environment.NewLine}{demo?.RecentOutput(40)}";
+
     public async Task InitializeAsync()
     {
         var storage = TestStorage.ConnectionString;
