@@ -178,6 +178,13 @@ public sealed class ReconcileLinksJob
             }
 
             after = LinkRows.Partition(row.LinkId);
+            if (run.Tombstoned >= settings.MaxTombstonesPerRun)
+            {
+                ReconcileLog.TooManyTombstones(logger, run.Tombstoned);
+                run.StoppedEarly = true;
+                run.Halted = true;
+                return current with { VerifyAfter = after };
+            }
         }
 
         return rows.Count < limit

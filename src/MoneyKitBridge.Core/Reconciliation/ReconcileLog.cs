@@ -32,6 +32,9 @@ internal static partial class ReconcileLog
     [LoggerMessage(EventId = 4310, Level = LogLevel.Warning, Message = "Reconciliation could not release its claim ({Reason}); it expires after the lease duration")]
     public static partial void ReleaseFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Error, Message = "Reconciliation stopped after tombstoning {Count} links MoneyKit does not know in one run (Reconcile:MaxTombstonesPerRun): check that the MoneyKit credentials are this app's before the next run continues")]
+    public static partial void TooManyTombstones(ILogger logger, int count);
+
     [LoggerMessage(EventId = 4309, Level = LogLevel.Information, Message = "Reconciliation cycle {Cycle} completed")]
     public static partial void CycleCompleted(ILogger logger, long cycle);
 }

@@ -30,6 +30,14 @@ public sealed class ReconcileOptions
     [Range(1, 1_000_000)]
     public int MaxLinksPerRun { get; set; } = 5000;
 
+    /// <summary>
+    /// Most links one run tombstones because MoneyKit no longer has them; on reaching it the run stops and logs an error.
+    /// A guard against credentials of another MoneyKit app (which would answer 404 for every link): tombstones purge
+    /// data and are final, so a mass of them waits for an operator. Raise it for a known mass deletion.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxTombstonesPerRun { get; set; } = 50;
+
     /// <summary>Wall-time budget of one run, well below the Functions timeout; no new page starts after it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan Budget { get; set; } = TimeSpan.FromMinutes(4);

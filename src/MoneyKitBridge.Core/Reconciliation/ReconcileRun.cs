@@ -22,6 +22,8 @@ internal sealed class ReconcileRun(string id, long startedAt)
 
     public int Verified { get; private set; }
 
+    public int Tombstoned => outcomes.GetValueOrDefault(ReconcileOutcome.Tombstoned);
+
     public bool StoppedEarly { get; set; }
 
     public bool Halted { get; set; }
@@ -53,7 +55,7 @@ internal sealed class ReconcileRun(string id, long startedAt)
         Verified = Verified,
         Adopted = outcomes.GetValueOrDefault(ReconcileOutcome.Adopted),
         Reported = outcomes.GetValueOrDefault(ReconcileOutcome.Reported),
-        Tombstoned = outcomes.GetValueOrDefault(ReconcileOutcome.Tombstoned),
+        Tombstoned = Tombstoned,
         Corrected = outcomes.GetValueOrDefault(ReconcileOutcome.Corrected),
         Failed = outcomes.GetValueOrDefault(ReconcileOutcome.Failed),
         CycleCompleted = CycleCompleted,

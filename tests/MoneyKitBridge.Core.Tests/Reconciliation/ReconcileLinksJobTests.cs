@@ -156,6 +156,31 @@ public sealed class ReconcileLinksJobTests
     }
 
     [Fact]
+    public async Task A_run_stops_at_its_tombstone_cap_and_leaves_the_other_links_alone_until_the_next_run()
+    {
+        // As with another app's credentials: MoneyKit knows none of the bridge's links.
+        await using var harness = await BridgeHarness.StartAsync();
+        await using var instance = new Instance(harness, o => o.MaxTombstonesPerRun = 2);
+        var ghosts = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ghosts.Add((await harness.Lifecycle.RegisterAsync(new MoneyKitLink { LinkId = $"mk_other_app_{i}", State = MoneyKitLinkStates.Connected }, "user-1")).LinkId);
+        }
+
+        var first = await instance.Job().RunAsync();
+
+        Assert.Equal((2, true, false), (first.Tombstoned, first.StoppedEarly, first.CycleCompleted));
+        var states = await Task.WhenAll(ghosts.Select(id => harness.States.GetAsync(id)));
+        Assert.Equal(2, states.Count(s => s!.IsDeleted));
+        Assert.Equal(3, (await harness.Lifecycle.GetUserLinkIdsAsync("user-1")).Count);
+
+        // The next run goes on from there, again at most two.
+        var second = await instance.Job().RunAsync();
+        Assert.Equal(2, second.Tombstoned);
+        Assert.Single(await harness.Lifecycle.GetUserLinkIdsAsync("user-1"));
+    }
+
+    [Fact]
     public async Task The_links_budget_caps_each_page()
     {
         await using var harness = await BridgeHarness.StartAsync();
