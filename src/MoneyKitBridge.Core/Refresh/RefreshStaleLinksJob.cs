@@ -75,7 +75,10 @@ public sealed class RefreshStaleLinksJob(
         await Task.WhenAll(work);
 
         // Lost webhooks: refreshes requested earlier (by this or another run) that completed upstream but were never synced.
-        foreach (var row in await FindAwaitingAsync(time.GetUtcNow(), cancellationToken))
+        // Not even looked for once the budget is spent (the next run does it).
+        var awaiting = time.GetElapsedTime(started) > settings.Budget ? [] : await FindAwaitingAsync(time.GetUtcNow(), cancellationToken);
+        stop |= awaiting.Count == 0 && time.GetElapsedTime(started) > settings.Budget;
+        foreach (var row in awaiting)
         {
             if (time.GetElapsedTime(started) > settings.Budget)
             {
