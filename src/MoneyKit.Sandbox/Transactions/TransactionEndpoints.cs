@@ -112,13 +112,14 @@ internal static class TransactionEndpoints
 
         long after = 0;
         var cursor = query["cursor"].FirstOrDefault();
-        if (!string.IsNullOrEmpty(cursor) && !LinkCursor.TryDecode(cursor, LinkCursor.Sync, link!.Id, out after))
-        {
-            return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
-        }
-
         lock (link!.Gate)
         {
+            // A cursor issued before the link's cursors were expired (sandbox control) is refused like an unknown one.
+            if (!string.IsNullOrEmpty(cursor) && !LinkCursor.TryDecode(cursor, LinkCursor.SyncKind(link.CursorEpoch), link.Id, out after))
+            {
+                return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
+            }
+
             if (LinkAccess.CheckReadable(link, SandboxProducts.Transactions) is { } notReadable)
             {
                 return notReadable;
@@ -134,7 +135,7 @@ internal static class TransactionEndpoints
                 new SyncResponse(
                     new SyncTransactionsWire([.. batch.Created.Select(t => t.ToWire())], [.. batch.Updated.Select(t => t.ToWire())], batch.Removed),
                     [.. link.Accounts.Select(a => a.ToWire())],
-                    new CursorWire(LinkCursor.Encode(LinkCursor.Sync, link.Id, batch.Next)),
+                    new CursorWire(LinkCursor.Encode(LinkCursor.SyncKind(link.CursorEpoch), link.Id, batch.Next)),
                     batch.HasMore,
                     link.ToWire()),
                 SandboxJsonContext.Default.SyncResponse);

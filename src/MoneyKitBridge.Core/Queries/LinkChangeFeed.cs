@@ -75,17 +75,17 @@ public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
     private async Task<FeedView> LoadAsync(LinkState state, long minSequence, CancellationToken cancellationToken)
     {
         var partition = LinkRows.Partition(state.LinkId);
-        var accounts = LinkSnapshotReader.ReadAccountsAsync(tables, partition, Columns, cancellationToken);
+        var accounts = LinkSnapshotReader.ReadAccountsAsync(tables, partition, state.Generation, Columns, cancellationToken);
         List<TransactionRow> rows;
         if (minSequence == FeedView.Everything)
         {
-            rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, TransactionRow.FromEntity, cancellationToken);
+            rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefixOf(state.Generation), Columns, TransactionRow.FromEntity, cancellationToken);
         }
         else
         {
             rows = [];
             // The accounts come from their own query above; this one reads only the transaction rows changed since.
-            await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.ChangedSinceFilter(partition, minSequence), select: Columns, cancellationToken: cancellationToken))
+            await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.ChangedSinceFilter(partition, minSequence, state.Generation), select: Columns, cancellationToken: cancellationToken))
             {
                 rows.Add(TransactionRow.FromEntity(row));
             }
