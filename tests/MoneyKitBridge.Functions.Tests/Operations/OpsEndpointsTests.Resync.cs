@@ -83,6 +83,12 @@ public sealed partial class OpsEndpointsTests
 
         using var expired = await fixture.SendAsync(HttpMethod.Get, $"/api/links/{linkId}/transactions/sync?cursor={feedCursor}", await fixture.ReaderTokenAsync());
         await MoneyKitErrors.AssertAsync(expired, HttpStatusCode.BadRequest, ApiErrorCodes.CursorExpired);
+
+        // The operator sees the link serving generation 1, no resync due, generation 0 awaiting its purge.
+        var snapshot = (await fixture.GetJsonAsync($"/api/ops/links/{linkId}", await fixture.OpsTokenAsync())).GetProperty("snapshot");
+        Assert.Equal(1, snapshot.GetProperty("generation").GetInt64());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, snapshot.GetProperty("resync_generation").ValueKind);
+        Assert.Equal(0, snapshot.GetProperty("retired_from").GetInt64());
     }
 
     [Theory]
