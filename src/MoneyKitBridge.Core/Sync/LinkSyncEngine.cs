@@ -13,7 +13,9 @@ namespace MoneyKitBridge.Core.Sync;
 /// Keeps one link's partition an exact copy of MoneyKit's data. A sync claims the link with an ETag-guarded lease
 /// (a second claimant only leaves a "sync again" mark), pages <c>transactions/sync</c> from the stored cursor,
 /// writes each page's rows in Table batches and commits the cursor only after the page's data, then replaces
-/// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run.
+/// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run. When a full
+/// resync is due (an operator asked, or MoneyKit rejected the stored cursor) the run walks the feed into a new
+/// generation of the snapshot instead and switches to it (see <c>LinkSyncEngine.Resync.cs</c>).
 /// </summary>
 public sealed partial class LinkSyncEngine
 {
