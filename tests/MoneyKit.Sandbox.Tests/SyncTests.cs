@@ -173,4 +173,33 @@ public sealed class SyncTests
         Assert.NotEqual(one.Identity["accounts"]![0]!["owners"]!.ToJsonString(), two.Identity["accounts"]![0]!["owners"]!.ToJsonString());
         Assert.NotEqual(Shape(one.Transactions), Shape(two.Transactions));
     }
+
+    [Fact]
+    public async Task Expired_cursors_of_a_link_are_refused_and_a_walk_from_no_cursor_starts_over()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var linkId = (await sandbox.CreateLinkAsync(new { customer_user_id = "u" }))["link_id"]!.GetValue<string>();
+        var other = (await sandbox.CreateLinkAsync(new { customer_user_id = "u2" }))["link_id"]!.GetValue<string>();
+        await sandbox.AuthenticateAsync();
+        var first = await sandbox.SyncAllAsync(linkId, null);
+        var otherFirst = await sandbox.SyncAllAsync(other, null);
+
+        using (var expire = await sandbox.Http.PostAsync(new Uri($"sandbox/links/{linkId}/cursors/expire", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, expire.StatusCode);
+        }
+
+        using (var refused = await sandbox.Http.GetAsync(new Uri($"links/{linkId}/transactions/sync?cursor={Uri.EscapeDataString(Cursor(first))}", UriKind.Relative)))
+        {
+            await SandboxHarness.AssertErrorAsync(refused, 422, "api_error.request.validation_failed");
+        }
+
+        var again = await sandbox.SyncAllAsync(linkId, null);
+        Assert.Equal(Entries(first, "created").Count, Entries(again, "created").Count);
+        Assert.Empty(Entries(await sandbox.SyncAllAsync(linkId, Cursor(again)), "created")); // the new cursors work
+        Assert.Empty(Entries(await sandbox.SyncAllAsync(other, Cursor(otherFirst)), "created")); // another link's cursors are kept
+
+        using var unknown = await sandbox.Http.PostAsync(new Uri("sandbox/links/no-such-link/cursors/expire", UriKind.Relative), null);
+        await SandboxHarness.AssertErrorAsync(unknown, 404, "link_error.not_found");
+    }
 }

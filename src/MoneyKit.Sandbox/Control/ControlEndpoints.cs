@@ -22,6 +22,7 @@ internal static class ControlEndpoints
         sandbox.MapPatch("/links/{id}/transactions/{transactionId}", PatchTransactionAsync);
         sandbox.MapDelete("/links/{id}/transactions/{transactionId}", DeleteTransaction);
         sandbox.MapPost("/links/{id}/state", SetLinkStateAsync);
+        sandbox.MapPost("/links/{id}/cursors/expire", ExpireCursors);
         sandbox.MapPost("/clock/advance", AdvanceClockAsync);
         sandbox.MapPost("/faults", AddFaultAsync);
         sandbox.MapDelete("/faults", (FaultRules faults) =>
@@ -251,6 +252,25 @@ internal static class ControlEndpoints
             (link.State, link.ErrorCode) = target.Value;
             webhooks.SendStateChanged(link);
             return TypedResults.Json(link.ToWire(), SandboxJsonContext.Default.LinkWire);
+        }
+    }
+
+    /// <summary>
+    /// MoneyKit forgets every <c>transactions/sync</c> cursor it issued for the link: a later call with one is answered
+    /// 422 <c>api_error.request.validation_failed</c> (query <c>cursor</c>); a call without a cursor is served as always.
+    /// </summary>
+    private static IResult ExpireCursors(string id, LinkRegistry links)
+    {
+        var link = links.Find(id);
+        if (link is null)
+        {
+            return ErrorResult.LinkNotFound();
+        }
+
+        lock (link.Gate)
+        {
+            link.CursorEpoch++;
+            return TypedResults.NoContent();
         }
     }
 

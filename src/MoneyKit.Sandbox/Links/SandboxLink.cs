@@ -49,6 +49,9 @@ internal sealed class SandboxLink
 
     public int RefreshCount { get; set; }
 
+    /// <summary>How many times the link's <c>transactions/sync</c> cursors were expired (sandbox control); older cursors are refused.</summary>
+    public int CursorEpoch { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public bool Grants(string product) => Products.ContainsKey(product);

@@ -13,6 +13,13 @@ internal static class LinkCursor
     public const string Sync = "v1";
     public const string List = "list1";
 
+    /// <summary>
+    /// The kind of the sync cursors of a link whose cursors were expired <paramref name="epoch"/> times: <see cref="Sync"/>
+    /// until the first expiry, so a cursor of an earlier epoch no longer decodes.
+    /// </summary>
+    public static string SyncKind(int epoch) =>
+        epoch == 0 ? Sync : string.Create(CultureInfo.InvariantCulture, $"{Sync}e{epoch}");
+
     public static string Encode(string kind, string linkId, long position) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{kind}:{linkId}:{position}")));
 

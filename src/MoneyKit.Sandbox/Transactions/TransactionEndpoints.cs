@@ -113,13 +113,14 @@ internal static class TransactionEndpoints
 
         long after = 0;
         var cursor = query["cursor"].FirstOrDefault();
-        if (!string.IsNullOrEmpty(cursor) && !LinkCursor.TryDecode(cursor, LinkCursor.Sync, link!.Id, out after))
-        {
-            return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
-        }
-
         lock (link!.Gate)
         {
+            // A cursor issued before the link's cursors were expired (sandbox control) is refused like an unknown one.
+            if (!string.IsNullOrEmpty(cursor) && !LinkCursor.TryDecode(cursor, LinkCursor.SyncKind(link.CursorEpoch), link.Id, out after))
+            {
+                return ErrorResult.QueryValidation("cursor", "cursor is not a cursor of this link.");
+            }
+
             if (LinkAccess.CheckReadable(link, SandboxProducts.Transactions) is { } notReadable)
             {
                 return notReadable;
@@ -131,7 +132,7 @@ internal static class TransactionEndpoints
             }
 
             var batch = link.Transactions.ChangesAfter(after, size);
-            var next = LinkCursor.Encode(LinkCursor.Sync, link.Id, batch.Next);
+            var next = LinkCursor.Encode(LinkCursor.SyncKind(link.CursorEpoch), link.Id, batch.Next);
             RequestLogNote.Set(context, new RequestLogNote(NextCursor: next, HasMore: batch.HasMore));
             return TypedResults.Json(
                 new SyncResponse(

@@ -38,7 +38,14 @@ public sealed record LinkHealthDetail(
     IReadOnlyList<ProductHealth> Products,
     SyncRun? LastSync,
     IReadOnlyList<SyncRun> SyncHistory,
-    IReadOnlyList<WebhookEventSummary> WebhookEvents);
+    IReadOnlyList<WebhookEventSummary> WebhookEvents,
+    SnapshotHealth Snapshot);
+
+/// <summary>
+/// The link's snapshot generations: the one serving reads, the one a full resync is building (null when none is due),
+/// why, how many pages of the walk are committed, and the first retired generation still awaiting its purge.
+/// </summary>
+public sealed record SnapshotHealth(long Generation, long? ResyncGeneration, string? ResyncReason, long? ResyncPages, long? RetiredFrom);
 
 /// <summary>A product of a link: MoneyKit's <c>refreshed_at</c>, last attempt and error, and the last refresh state a webhook reported.</summary>
 public sealed record ProductHealth(string Product, DateTimeOffset? RefreshedAt, DateTimeOffset? LastAttemptedAt, string? ErrorCode, string? RefreshState);

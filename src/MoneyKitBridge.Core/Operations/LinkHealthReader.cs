@@ -121,7 +121,8 @@ public sealed class LinkHealthReader(BridgeTables tables, TimeProvider time, IOp
             Products(state.Link?.Products, refreshStates),
             history.Count > 0 ? history[0] : null,
             history,
-            [.. events.OrderByDescending(e => e.ReceivedAt).Take(MaxWebhookEvents)]);
+            [.. events.OrderByDescending(e => e.ReceivedAt).Take(MaxWebhookEvents)],
+            new SnapshotHealth(state.Generation, state.ResyncGeneration, state.ResyncReason, state.ResyncGeneration is null ? null : state.ResyncSequence - state.ResyncBase, state.RetiredFrom));
     }
 
     private LinkHealthSummary Summarize(LinkState state, LinkIndexRow? index, DateTimeOffset now)

@@ -13,7 +13,9 @@ namespace MoneyKitBridge.Core.Queries;
 /// The ordered changes are loaded with one query per snapshot version and kept in this process (cached by version, so
 /// they need no invalidation): the whole partition for a consumer at the start, only the rows changed since its
 /// cursor's sequence for a consumer further on (the service filters them; a view serves every consumer at or after
-/// the sequence it was loaded from). The cursor alone carries the consumer's position.
+/// the sequence it was loaded from). The cursor alone carries the consumer's position. Only the serving snapshot
+/// generation is read; a full resync's switch sets the feed horizon past every sequence of the old generation, so its
+/// cursors answer <see cref="ChangeFeedStatus.CursorExpired"/> (start over) rather than skip or repeat a change.
 /// </summary>
 public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
 {
@@ -75,17 +77,17 @@ public sealed class LinkChangeFeed(BridgeTables tables, LinkStateStore states)
     private async Task<FeedView> LoadAsync(LinkState state, long minSequence, CancellationToken cancellationToken)
     {
         var partition = LinkRows.Partition(state.LinkId);
-        var accounts = LinkSnapshotReader.ReadAccountsAsync(tables, partition, Columns, cancellationToken);
+        var accounts = LinkSnapshotReader.ReadAccountsAsync(tables, partition, state.Generation, Columns, cancellationToken);
         List<TransactionRow> rows;
         if (minSequence == FeedView.Everything)
         {
-            rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, TransactionRow.FromEntity, cancellationToken);
+            rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefixOf(state.Generation), Columns, TransactionRow.FromEntity, cancellationToken);
         }
         else
         {
             rows = [];
             // The accounts come from their own query above; this one reads only the transaction rows changed since.
-            await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.ChangedSinceFilter(partition, minSequence), select: Columns, cancellationToken: cancellationToken))
+            await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.ChangedSinceFilter(partition, minSequence, state.Generation), select: Columns, cancellationToken: cancellationToken))
             {
                 rows.Add(TransactionRow.FromEntity(row));
             }

@@ -61,19 +61,20 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
     {
         var partition = LinkRows.Partition(state.LinkId);
         // The link's accounts and transactions only (not its events or sync history), the transactions as a few key
-        // ranges read at once; the service has no secondary index, so no other query shape reads less.
-        var accounts = ReadAccountsAsync(tables, partition, Columns, cancellationToken);
-        var rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefix, Columns, ToStoredTransaction, cancellationToken);
+        // ranges read at once; the service has no secondary index, so no other query shape reads less. Only the serving
+        // generation's key ranges: a generation a resync is building beside it is never read.
+        var accounts = ReadAccountsAsync(tables, partition, state.Generation, Columns, cancellationToken);
+        var rows = await RangeScan.ReadAsync(tables.Links, partition, LinkRows.TransactionPrefixOf(state.Generation), Columns, ToStoredTransaction, cancellationToken);
         var transactions = rows.OfType<StoredTransaction>().ToList();
         transactions.Sort(LinkSnapshot.CompareNewestFirst);
         return new LinkSnapshot(state, await accounts, transactions);
     }
 
-    /// <summary>The link's stored accounts, ordered by id (<paramref name="columns"/> must include the account row's).</summary>
-    internal static async Task<List<StoredAccount>> ReadAccountsAsync(BridgeTables tables, string partition, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    /// <summary>The link's stored accounts of snapshot generation <paramref name="generation"/>, ordered by id (<paramref name="columns"/> must include the account row's).</summary>
+    internal static async Task<List<StoredAccount>> ReadAccountsAsync(BridgeTables tables, string partition, long generation, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         var accounts = new List<StoredAccount>();
-        await foreach (var row in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.AccountPrefix), select: columns, cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(LinkRows.KindFilter(partition, LinkRows.AccountPrefixOf(generation)), select: columns, cancellationToken: cancellationToken))
         {
             var a = AccountRow.FromEntity(row);
             accounts.Add(new StoredAccount(a.AccountId, a.Json));
@@ -93,7 +94,7 @@ public sealed class LinkSnapshotReader(BridgeTables tables, LinkStateStore state
     {
         await foreach (var page in tables.Links.QueryAsync<TableEntity>(maxPerPage: 1, select: Columns, cancellationToken: cancellationToken).AsPages().WithCancellation(cancellationToken))
         {
-            if (page.Values is [var row, ..] && row.RowKey.StartsWith(LinkRows.TransactionPrefix, StringComparison.Ordinal))
+            if (page.Values is [var row, ..] && row.RowKey.StartsWith("tx", StringComparison.Ordinal))
             {
                 GC.KeepAlive(ToStoredTransaction(row));
             }

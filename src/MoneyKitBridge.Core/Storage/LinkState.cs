@@ -102,6 +102,41 @@ public sealed record LinkState
 
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>
+    /// The generation of the snapshot that serves reads (its accounts and transactions are the rows under
+    /// <see cref="LinkRows.AccountPrefixOf"/> and <see cref="LinkRows.TransactionPrefixOf"/>). A full resync builds
+    /// generation <see cref="ResyncGeneration"/> beside it and switches to it in one write of this row.
+    /// </summary>
+    public long Generation { get; init; }
+
+    /// <summary>The generation a full resync is building (always <see cref="Generation"/> + 1); null when none is due.</summary>
+    public long? ResyncGeneration { get; init; }
+
+    /// <summary>Why the resync was asked for (<c>operator</c>, <c>cursor_rejected</c>).</summary>
+    public string? ResyncReason { get; init; }
+
+    /// <summary>MoneyKit's cursor after the last page committed into <see cref="ResyncGeneration"/>; null: the walk starts (again) from an empty cursor.</summary>
+    public string? ResyncCursor { get; init; }
+
+    /// <summary>
+    /// The feed sequence reserved when the resync began (the serving generation's <see cref="FeedSequence"/> + 1): the new
+    /// generation's rows are written after it, and it becomes the <see cref="FeedHorizon"/> at the switch, so every feed
+    /// cursor of the old generation is refused as expired. 0 before the walk began.
+    /// </summary>
+    public long ResyncBase { get; init; }
+
+    /// <summary>The feed sequence of the last page committed into <see cref="ResyncGeneration"/>.</summary>
+    public long ResyncSequence { get; init; }
+
+    /// <summary><c>products.transactions.refreshed_at</c> as of the last page committed into <see cref="ResyncGeneration"/>.</summary>
+    public DateTimeOffset? ResyncRefreshedAt { get; init; }
+
+    /// <summary>Generations from this one up to <see cref="Generation"/> (exclusive) were retired by a switch and await purging.</summary>
+    public long? RetiredFrom { get; init; }
+
+    /// <summary>When the last switch retired a generation (its rows are purged once readers cannot be reading them).</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+
     public ETag ETag { get; init; }
 
     /// <summary>
@@ -136,6 +171,15 @@ public sealed record LinkState
         AppliedStateChangesJson = entity.GetString(nameof(AppliedStateChangesJson)),
         DeletedAt = entity.GetDateTimeOffset(nameof(DeletedAt)),
         CreatedAt = entity.GetDateTimeOffset(nameof(CreatedAt)),
+        Generation = entity.GetInt64(nameof(Generation)) ?? 0,
+        ResyncGeneration = entity.GetInt64(nameof(ResyncGeneration)),
+        ResyncReason = entity.GetString(nameof(ResyncReason)),
+        ResyncCursor = entity.GetString(nameof(ResyncCursor)),
+        ResyncBase = entity.GetInt64(nameof(ResyncBase)) ?? 0,
+        ResyncSequence = entity.GetInt64(nameof(ResyncSequence)) ?? 0,
+        ResyncRefreshedAt = entity.GetDateTimeOffset(nameof(ResyncRefreshedAt)),
+        RetiredFrom = entity.GetInt64(nameof(RetiredFrom)),
+        RetiredAt = entity.GetDateTimeOffset(nameof(RetiredAt)),
         ETag = entity.ETag,
     };
 
@@ -190,7 +234,16 @@ public sealed record LinkState
             .Put(nameof(StateChangedAt), StateChangedAt)
             .Put(nameof(AppliedStateChangesJson), AppliedStateChangesJson)
             .Put(nameof(DeletedAt), DeletedAt)
-            .Put(nameof(CreatedAt), CreatedAt);
+            .Put(nameof(CreatedAt), CreatedAt)
+            .Put(nameof(Generation), Generation == 0 ? null : Generation)
+            .Put(nameof(ResyncGeneration), ResyncGeneration)
+            .Put(nameof(ResyncReason), ResyncReason)
+            .Put(nameof(ResyncCursor), ResyncCursor)
+            .Put(nameof(ResyncBase), ResyncBase == 0 ? null : ResyncBase)
+            .Put(nameof(ResyncSequence), ResyncSequence == 0 ? null : ResyncSequence)
+            .Put(nameof(ResyncRefreshedAt), ResyncRefreshedAt)
+            .Put(nameof(RetiredFrom), RetiredFrom)
+            .Put(nameof(RetiredAt), RetiredAt);
 
     /// <summary>Whether the state change with <paramref name="idempotencyKey"/> is among <see cref="AppliedStateChanges"/>.</summary>
     public bool HasApplied(string idempotencyKey) =>

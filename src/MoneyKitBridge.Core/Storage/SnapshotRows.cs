@@ -67,27 +67,27 @@ public sealed record TransactionRow(
             refreshMark);
     }
 
-    /// <summary>Filter of a link's pending transaction rows (tombstones are never pending).</summary>
-    public static string PendingFilter(string partition) =>
-        LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Pending eq {true}");
+    /// <summary>Filter of a link's pending transaction rows of snapshot generation <paramref name="generation"/> (tombstones are never pending).</summary>
+    public static string PendingFilter(string partition, long generation = 0) =>
+        LinkRows.KindFilter(partition, LinkRows.TransactionPrefixOf(generation)) + " and " + TableClient.CreateQueryFilter($"Pending eq {true}");
 
     /// <summary>
     /// Filter of a link's transaction rows changed at feed sequence <paramref name="minSequence"/> or later (≥ 1: rows
     /// written before the feed existed have no sequence and never match).
     /// </summary>
-    public static string ChangedSinceFilter(string partition, long minSequence)
+    public static string ChangedSinceFilter(string partition, long minSequence, long generation = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minSequence, 1);
-        return LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"ChangeSeq ge {minSequence}");
+        return LinkRows.KindFilter(partition, LinkRows.TransactionPrefixOf(generation)) + " and " + TableClient.CreateQueryFilter($"ChangeSeq ge {minSequence}");
     }
 
-    /// <summary>Filter of a link's tombstones.</summary>
-    public static string TombstoneFilter(string partition) =>
-        LinkRows.KindFilter(partition, LinkRows.TransactionPrefix) + " and " + TableClient.CreateQueryFilter($"Removed eq {true}");
+    /// <summary>Filter of a link's tombstones (of snapshot generation <paramref name="generation"/>).</summary>
+    public static string TombstoneFilter(string partition, long generation = 0) =>
+        LinkRows.KindFilter(partition, LinkRows.TransactionPrefixOf(generation)) + " and " + TableClient.CreateQueryFilter($"Removed eq {true}");
 
     /// <summary>The full row (for a replace): a transaction new to the bridge at feed sequence <see cref="ChangeSeq"/> (= <see cref="CreatedSeq"/>).</summary>
-    public TableEntity ToEntity(string partition) =>
-        new TableEntity(partition, LinkRows.Transaction(TransactionId))
+    public TableEntity ToEntity(string partition, long generation = 0) =>
+        new TableEntity(partition, LinkRows.Transaction(TransactionId, generation))
             .Put(nameof(TransactionId), TransactionId)
             .Put(nameof(AccountId), AccountId)
             .Put(nameof(Date), Date)
@@ -104,8 +104,8 @@ public sealed record TransactionRow(
     /// The row as a merge (an update of a transaction the bridge may hold): every served property, but not
     /// <see cref="CreatedSeq"/>, which keeps the sequence the transaction first appeared at.
     /// </summary>
-    public TableEntity ToMergeEntity(string partition) =>
-        new TableEntity(partition, LinkRows.Transaction(TransactionId))
+    public TableEntity ToMergeEntity(string partition, long generation = 0) =>
+        new TableEntity(partition, LinkRows.Transaction(TransactionId, generation))
             .Put(nameof(TransactionId), TransactionId)
             .Put(nameof(AccountId), AccountId)
             .Put(nameof(Date), Date)
@@ -121,8 +121,8 @@ public sealed record TransactionRow(
     /// <paramref name="changeSeq"/> (keeping its <see cref="CreatedSeq"/>); no longer pending, so a pending
     /// replacement never meets it again.
     /// </summary>
-    public static TableEntity Tombstone(string partition, string transactionId, long changeSeq, DateTimeOffset removedAt) =>
-        new TableEntity(partition, LinkRows.Transaction(transactionId))
+    public static TableEntity Tombstone(string partition, string transactionId, long changeSeq, DateTimeOffset removedAt, long generation = 0) =>
+        new TableEntity(partition, LinkRows.Transaction(transactionId, generation))
             .Put(nameof(TransactionId), transactionId)
             .Put(nameof(Pending), false)
             .Put(nameof(ChangeSeq), changeSeq)
@@ -159,8 +159,8 @@ public sealed record AccountRow(string AccountId, string Json)
         return new(account.AccountId, JsonSerializer.Serialize(account, MoneyKitJsonContext.Default.MoneyKitAccount));
     }
 
-    public TableEntity ToEntity(string partition) =>
-        new TableEntity(partition, LinkRows.Account(AccountId))
+    public TableEntity ToEntity(string partition, long generation = 0) =>
+        new TableEntity(partition, LinkRows.Account(AccountId, generation))
             .Put(nameof(AccountId), AccountId)
             .Put(nameof(Json), Json);
 

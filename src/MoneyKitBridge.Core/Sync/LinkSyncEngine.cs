@@ -13,7 +13,9 @@ namespace MoneyKitBridge.Core.Sync;
 /// Keeps one link's partition an exact copy of MoneyKit's data. A sync claims the link with an ETag-guarded lease
 /// (a second claimant only leaves a "sync again" mark), pages <c>transactions/sync</c> from the stored cursor,
 /// writes each page's rows in Table batches and commits the cursor only after the page's data, then replaces
-/// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run.
+/// the pending set when the transactions refresh advanced. A crash anywhere converges on the next run. When a full
+/// resync is due (an operator asked, or MoneyKit rejected the stored cursor) the run walks the feed into a new
+/// generation of the snapshot instead and switches to it (see <c>LinkSyncEngine.Resync.cs</c>).
 /// </summary>
 public sealed partial class LinkSyncEngine
 {
@@ -173,13 +175,33 @@ public sealed partial class LinkSyncEngine
         return rerun is null ? null : await states.GetAsync(linkId, cancellationToken);
     }
 
+    /// <summary>
+    /// One run under the lease: the incremental sync of the serving generation, or — when a full resync is due (asked
+    /// for, or MoneyKit just rejected the stored cursor) — the walk into a new generation and the switch to it.
+    /// </summary>
     private async Task<(SyncOutcome Outcome, LinkState State)> RunOnceAsync(LinkState state, string owner, SyncTrigger trigger, CancellationToken cancellationToken)
+    {
+        if (state.ResyncGeneration is null)
+        {
+            var run = await RunIncrementalAsync(state, owner, trigger, cancellationToken);
+            if (!run.CursorRejected)
+            {
+                return (run.Outcome, run.State);
+            }
+
+            state = run.State;
+        }
+
+        return await RunResyncAsync(state, owner, trigger, cancellationToken);
+    }
+
+    private async Task<(SyncOutcome Outcome, LinkState State, bool CursorRejected)> RunIncrementalAsync(LinkState state, string owner, SyncTrigger trigger, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var partition = LinkRows.Partition(state.LinkId);
-        int pages = 0, created = 0, updated = 0, removed = 0, pendingReplaced = 0;
-        var accountsSeen = false;
-        List<AccountRow>? accountsWritten = null;
+        var generation = state.Generation;
+        var progress = new PageProgress();
+        int pendingReplaced = 0;
         Task<MoneyKitTransactionSyncResponse>? prefetched = null;
         using var stopPrefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -199,6 +221,15 @@ public sealed partial class LinkSyncEngine
                     prefetched = null;
                     break;
                 }
+                catch (MoneyKitException e) when (IsCursorRejection(e) && state.Cursor is not null)
+                {
+                    // MoneyKit no longer knows the stored cursor: only a walk from an empty cursor can rebuild the
+                    // snapshot, into a new generation while this one keeps serving.
+                    prefetched = null;
+                    state = await CommitAsync(state, owner, s => s with { ResyncGeneration = s.ResyncGeneration ?? s.Generation + 1, ResyncReason = s.ResyncReason ?? ResyncReasons.CursorRejected }, cancellationToken);
+                    LogCursorRejected(logger, state.LinkId, e.RequestId, state.ResyncGeneration!.Value);
+                    return (new SyncOutcome(SyncStatus.Completed, progress.Pages, progress.Created, progress.Updated, progress.Removed), state, true);
+                }
 
                 // The next page is fetched while this one is written. Reading the feed changes nothing: if this page's
                 // writes fail, the stored cursor still points at this page and the prefetched one is dropped.
@@ -208,57 +239,12 @@ public sealed partial class LinkSyncEngine
                 }
 
                 var refreshedAt = page.Link?.Products?.Transactions?.RefreshedAt ?? state.TransactionsRefreshedAt;
-                pages++;
 
                 // Every row this page writes carries the feed sequence the page commits below; the feed serves a row
                 // only once the state row's FeedSequence reached it (a replay after a crash writes the same sequence).
                 var seq = state.FeedSequence + 1;
-
-                // Created rows are inserted (Table Storage's cheapest write); a batch that meets a row already there —
-                // a page replayed after a crash — is written again as upserts. Updated rows are upserts.
-                var adds = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-                var upserts = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-                foreach (var t in page.Transactions.Created)
-                {
-                    adds[t.TransactionId] = (TransactionRow.From(t, refreshedAt) with { ChangeSeq = seq, CreatedSeq = seq }).ToEntity(partition);
-                }
-
-                foreach (var t in page.Transactions.Updated)
-                {
-                    adds.Remove(t.TransactionId);
-                    upserts[t.TransactionId] = (TransactionRow.From(t, refreshedAt) with { ChangeSeq = seq }).ToMergeEntity(partition);
-                }
-
-                var deletes = page.Transactions.Removed.Where(id => !adds.ContainsKey(id) && !upserts.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
-                created += page.Transactions.Created.Count;
-                updated += page.Transactions.Updated.Count;
-                removed += deletes.Count;
-
                 state = await KeepLeaseAsync(state, owner, cancellationToken);
-
-                // Updated rows are merged, keeping the sequence they were created at; removed ones become tombstones
-                // (merged, so batched: a merge of an absent row does not fail the batch as a delete would).
-                var removedAt = time.GetUtcNow();
-                await WriteBatchesAsync(
-                    adds.Values.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))
-                        .Concat(upserts.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)))
-                        .Concat(deletes.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertMerge, TransactionRow.Tombstone(partition, id, seq, removedAt)))),
-                    cancellationToken);
-                await ReachedAsync(SyncCheckpoint.DeletesApplied);
-
-                // Every page carries the link's accounts; within a run they are written again only when they changed.
-                if (page.Accounts is { Count: > 0 } accounts)
-                {
-                    var rows = accounts.Select(AccountRow.From).ToList();
-                    if (accountsWritten is null || !rows.SequenceEqual(accountsWritten))
-                    {
-                        await WriteBatchesAsync(rows.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, a.ToEntity(partition))), cancellationToken);
-                        accountsWritten = rows;
-                        await ReachedAsync(SyncCheckpoint.AccountsWritten);
-                    }
-
-                    accountsSeen = true;
-                }
+                await ApplyPageAsync(page, partition, generation, seq, refreshedAt, progress, cancellationToken);
 
                 // Progress only after the page's data: a crash before this line replays the page (idempotent upserts/deletes).
                 var link = page.Link;
@@ -278,9 +264,9 @@ public sealed partial class LinkSyncEngine
                 hasMore = page.HasMore;
             }
 
-            if (!accountsSeen)
+            if (!progress.AccountsSeen)
             {
-                accountsSeen = await RefreshAccountsAsync(state, partition, cancellationToken);
+                progress.AccountsSeen = await RefreshAccountsAsync(state, partition, generation, cancellationToken);
             }
 
             // Account numbers and identity: fetched here when granted and refreshed at MoneyKit (or never stored), never per read.
@@ -292,7 +278,7 @@ public sealed partial class LinkSyncEngine
             {
                 pendingStep = true;
                 state = await KeepLeaseAsync(state, owner, cancellationToken);
-                pendingReplaced = await ReplacePendingAsync(partition, refreshed, pendingSeq, cancellationToken);
+                pendingReplaced = await ReplacePendingAsync(partition, generation, refreshed, pendingSeq, cancellationToken);
                 await ReachedAsync(SyncCheckpoint.PendingReplaced);
             }
 
@@ -301,7 +287,7 @@ public sealed partial class LinkSyncEngine
             {
                 PendingRefreshedAt = s.TransactionsRefreshedAt,
                 LastSyncAt = syncedAt,
-                Version = pendingReplaced > 0 || accountsSeen ? s.Version + 1 : s.Version,
+                Version = pendingReplaced > 0 || progress.AccountsSeen ? s.Version + 1 : s.Version,
                 // Also when nothing was replaced now: tombstones a crashed run wrote at this sequence become visible.
                 FeedSequence = pendingStep ? Math.Max(s.FeedSequence, pendingSeq) : s.FeedSequence,
                 TombstonesPurgedAt = s.TombstonesPurgedAt ?? syncedAt,
@@ -311,9 +297,11 @@ public sealed partial class LinkSyncEngine
                 state = await PurgeTombstonesAsync(state, owner, partition, cancellationToken);
             }
 
+            state = await PurgeRetiredGenerationsAsync(state, owner, partition, cancellationToken);
+
             await LinkIndex.UpsertFromStateAsync(tables, state, cancellationToken);
 
-            var outcome = new SyncOutcome(SyncStatus.Completed, pages, created, updated, removed, pendingReplaced);
+            var outcome = new SyncOutcome(SyncStatus.Completed, progress.Pages, progress.Created, progress.Updated, progress.Removed, pendingReplaced);
             await RecordHistoryAsync(partition, trigger, started, outcome, null, cancellationToken);
             if (state.TransactionsRefreshedAt is { } storedRefresh)
             {
@@ -322,30 +310,16 @@ public sealed partial class LinkSyncEngine
 
             logger.LogInformation(
                 "Synced link {LinkId} ({Trigger}): {Pages} pages, {Created} created, {Updated} updated, {Removed} removed, {Pending} stale pending removed",
-                state.LinkId, trigger, pages, created, updated, removed, pendingReplaced);
-            return (outcome, state);
+                state.LinkId, trigger, progress.Pages, progress.Created, progress.Updated, progress.Removed, pendingReplaced);
+            return (outcome, state, false);
         }
         catch (MoneyKitException e) when (e.Status is 403 or 404 or 410 or 422)
         {
-            var linkState = e.Status switch
-            {
-                404 or 410 => MoneyKitLinkStates.Deleted,
-                422 => MoneyKitLinkStates.Error,
-                _ => state.State,
-            };
-            var errorCode = e.Status == 422 ? e.LinkErrorCode ?? e.ErrorCode : state.ErrorCode;
-            await CommitAsync(state, owner, s => s with { State = linkState, ErrorCode = errorCode, SyncBlockedBy = e.ErrorCode ?? "link_error" }, CancellationToken.None);
-            var outcome = new SyncOutcome(SyncStatus.LinkError, pages, created, updated, removed, 0, e.ErrorCode);
-            await RecordHistoryAsync(partition, trigger, started, outcome, e.RequestId, CancellationToken.None);
-            logger.LogWarning("Sync of link {LinkId} stopped: MoneyKit answered {Status} {ErrorCode} (request {RequestId})", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
-            return (outcome, state);
+            return (await StopForLinkErrorAsync(state, owner, trigger, started, progress, e), state, false);
         }
         catch (MoneyKitException e)
         {
-            var outcome = new SyncOutcome(SyncStatus.Failed, pages, created, updated, removed, 0, e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await RecordHistoryAsync(partition, trigger, started, outcome, e.RequestId, CancellationToken.None);
-            logger.LogWarning("Sync of link {LinkId} failed: MoneyKit answered {Status} {ErrorCode} (request {RequestId}); will resume from the stored cursor", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
-            return (outcome, state);
+            return (await FailAsync(state, trigger, started, progress, e), state, false);
         }
         finally
         {
@@ -358,12 +332,38 @@ public sealed partial class LinkSyncEngine
         }
     }
 
-    private async Task<bool> RefreshAccountsAsync(LinkState state, string partition, CancellationToken cancellationToken)
+    /// <summary>MoneyKit refused the link (deleted, in error, not granted): recorded on the state row, which blocks syncs until the link's state changes.</summary>
+    private async Task<SyncOutcome> StopForLinkErrorAsync(LinkState state, string owner, SyncTrigger trigger, DateTimeOffset started, PageProgress progress, MoneyKitException e)
+    {
+        var linkState = e.Status switch
+        {
+            404 or 410 => MoneyKitLinkStates.Deleted,
+            422 => MoneyKitLinkStates.Error,
+            _ => state.State,
+        };
+        var errorCode = e.Status == 422 ? e.LinkErrorCode ?? e.ErrorCode : state.ErrorCode;
+        await CommitAsync(state, owner, s => s with { State = linkState, ErrorCode = errorCode, SyncBlockedBy = e.ErrorCode ?? "link_error" }, CancellationToken.None);
+        var outcome = new SyncOutcome(SyncStatus.LinkError, progress.Pages, progress.Created, progress.Updated, progress.Removed, 0, e.ErrorCode);
+        await RecordHistoryAsync(LinkRows.Partition(state.LinkId), trigger, started, outcome, e.RequestId, CancellationToken.None);
+        logger.LogWarning("Sync of link {LinkId} stopped: MoneyKit answered {Status} {ErrorCode} (request {RequestId})", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
+        return outcome;
+    }
+
+    /// <summary>MoneyKit unavailable or limiting: nothing is recorded but the history; the next run resumes from the stored cursor.</summary>
+    private async Task<SyncOutcome> FailAsync(LinkState state, SyncTrigger trigger, DateTimeOffset started, PageProgress progress, MoneyKitException e)
+    {
+        var outcome = new SyncOutcome(SyncStatus.Failed, progress.Pages, progress.Created, progress.Updated, progress.Removed, 0, e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await RecordHistoryAsync(LinkRows.Partition(state.LinkId), trigger, started, outcome, e.RequestId, CancellationToken.None);
+        logger.LogWarning("Sync of link {LinkId} failed: MoneyKit answered {Status} {ErrorCode} (request {RequestId}); will resume from the stored cursor", state.LinkId, e.Status, e.ErrorCode, e.RequestId);
+        return outcome;
+    }
+
+    private async Task<bool> RefreshAccountsAsync(LinkState state, string partition, long generation, CancellationToken cancellationToken)
     {
         try
         {
             var response = await moneyKit.GetAccountsAsync(state.LinkId, cancellationToken);
-            await WriteBatchesAsync(response.Accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, AccountRow.From(a).ToEntity(partition))), cancellationToken);
+            await WriteBatchesAsync(response.Accounts.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, AccountRow.From(a).ToEntity(partition, generation))), cancellationToken);
             await ReachedAsync(SyncCheckpoint.AccountsWritten);
             return true;
         }
@@ -438,10 +438,10 @@ public sealed partial class LinkSyncEngine
     /// Turns the pending rows of older refreshes into tombstones at feed sequence <paramref name="seq"/>: MoneyKit never
     /// lists replaced pending transactions as removed, the bridge's feed does.
     /// </summary>
-    private async Task<int> ReplacePendingAsync(string partition, DateTimeOffset refreshedAt, long seq, CancellationToken cancellationToken)
+    private async Task<int> ReplacePendingAsync(string partition, long generation, DateTimeOffset refreshedAt, long seq, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
-        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.PendingFilter(partition), select: [TransactionRow.TransactionIdColumn, TransactionRow.RefreshMarkColumn], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.PendingFilter(partition, generation), select: [TransactionRow.TransactionIdColumn, TransactionRow.RefreshMarkColumn], cancellationToken: cancellationToken))
         {
             var pending = TransactionRow.FromEntity(row);
             if (pending.RefreshMark != refreshedAt)
@@ -451,7 +451,7 @@ public sealed partial class LinkSyncEngine
         }
 
         var removedAt = time.GetUtcNow();
-        await WriteBatchesAsync(stale.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertMerge, TransactionRow.Tombstone(partition, id, seq, removedAt))), cancellationToken);
+        await WriteBatchesAsync(stale.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertMerge, TransactionRow.Tombstone(partition, id, seq, removedAt, generation))), cancellationToken);
         return stale.Count;
     }
 
@@ -466,7 +466,7 @@ public sealed partial class LinkSyncEngine
         var expired = new List<string>();
         var horizon = state.FeedHorizon;
         var columns = new[] { "RowKey", TransactionRow.ChangeSeqColumn, TransactionRow.RemovedAtColumn };
-        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.TombstoneFilter(partition), select: columns, cancellationToken: cancellationToken))
+        await foreach (var row in tables.Links.QueryAsync<TableEntity>(TransactionRow.TombstoneFilter(partition, state.Generation), select: columns, cancellationToken: cancellationToken))
         {
             var seq = row.GetInt64(TransactionRow.ChangeSeqColumn) ?? 0;
             if (seq <= state.FeedSequence && row.GetDateTimeOffset(TransactionRow.RemovedAtColumn) is { } removedAt && removedAt < cutoff)

@@ -39,4 +39,16 @@ public enum SyncCheckpoint
     AccountsWritten,
     PageCommitted,
     PendingReplaced,
+
+    /// <summary>A page of a full resync was committed into the generation being built.</summary>
+    ResyncPageCommitted,
+
+    /// <summary>The new generation is complete; the switch to it is next.</summary>
+    GenerationBuilt,
+
+    /// <summary>The state row now names the new generation; the old one is retired.</summary>
+    GenerationSwitched,
+
+    /// <summary>The retired generations' rows are deleted; the mark that they await purging is cleared next.</summary>
+    GenerationPurged,
 }

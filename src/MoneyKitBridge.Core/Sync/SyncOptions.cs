@@ -38,4 +38,12 @@ public sealed class SyncOptions
     /// <summary>How often a sync looks for tombstones past <see cref="TombstoneRetention"/>. Defaults to one day.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan TombstonePurgeInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long the rows of a snapshot generation a full resync retired are kept after the switch before a sync purges
+    /// them: longer than any reader may still act on a state row copy naming the old generation
+    /// (<c>LinkState:MaxAge</c>, at most a minute) plus the read itself. Defaults to 10 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan RetiredGenerationGrace { get; set; } = TimeSpan.FromMinutes(10);
 }

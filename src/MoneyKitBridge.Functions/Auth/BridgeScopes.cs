@@ -21,6 +21,12 @@ public static class BridgeScopes
     /// </summary>
     public const string OpsRead = "ops:read";
 
+    /// <summary>
+    /// Operator actions on one link: a full resync of its snapshot. Not implied by any other scope (not even
+    /// <see cref="OpsRead"/>); reads no link data.
+    /// </summary>
+    public const string OpsWrite = "ops:write";
+
     /// <summary>Every scope the bridge knows.</summary>
-    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite, LinksSensitive, OpsRead };
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { LinksRead, LinksWrite, LinksSensitive, OpsRead, OpsWrite };
 }

@@ -69,6 +69,7 @@ public static class BridgeRegistration
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<BackgroundSyncScheduler>();
+        services.AddSingleton<LinkResync>();
         services.AddSingleton<Transactions.TransactionPageCache>();
         return services;
     }

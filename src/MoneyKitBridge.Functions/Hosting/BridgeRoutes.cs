@@ -61,6 +61,8 @@ public static class BridgeRoutes
     public const string GetOpsLinksRoute = "ops/links";
     public const string GetOpsLink = nameof(GetOpsLink);
     public const string GetOpsLinkRoute = "ops/links/{link_id}";
+    public const string ResyncOpsLink = nameof(ResyncOpsLink);
+    public const string ResyncOpsLinkRoute = "ops/links/{link_id}/resync";
     public const string GetOpsPage = nameof(GetOpsPage);
     public const string GetOpsPageRoute = "ops";
     public const string GetOpenApiDocument = nameof(GetOpenApiDocument);
@@ -123,6 +125,9 @@ public static class BridgeRoutes
             "Operator view: links by state, error code and staleness (state, error, stale, page, size), with sync lag and next refresh due; scope ops:read."),
         new(GetOpsLink, Get, GetOpsLinkRoute, BridgeScopes.OpsRead, "Operations",
             "Operator view: one link's health (products' refreshed_at, last sync, sync history, lag, next refresh, recent webhook outcomes); scope ops:read.",
+            ChecksLinkId: true),
+        new(ResyncOpsLink, Post, ResyncOpsLinkRoute, BridgeScopes.OpsWrite, "Operations",
+            "Operator action: rebuild the link's snapshot from MoneyKit's feed from an empty cursor into a new generation while the current one keeps serving, then switch (202; change feed cursors of the old generation then answer cursor_expired); scope ops:write.",
             ChecksLinkId: true),
         new(GetOpsPage, Get, GetOpsPageRoute, Scope: null, "Operations",
             "The operator page (HTML): signs in with an ops:read client's credentials and reads the two routes above."),

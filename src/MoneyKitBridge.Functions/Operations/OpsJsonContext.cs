@@ -7,4 +7,6 @@ namespace MoneyKitBridge.Functions.Operations;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(LinkHealthPage))]
 [JsonSerializable(typeof(LinkHealthDetail))]
+[JsonSerializable(typeof(ResyncAccepted))]
 internal sealed partial class OpsJsonContext : JsonSerializerContext;
+

@@ -308,6 +308,57 @@ public sealed class LinkChangeFeedTests
         return posted.Count == 0 ? null : posted[random.Next(posted.Count)].GetProperty("transaction_id").GetString();
     }
 
+    [Fact]
+    public async Task Cursors_of_the_generation_a_resync_replaced_are_expired_and_a_consumer_starting_over_mirrors_the_new_one()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        var linkId = await harness.CreateLinkAsync();
+        await harness.SeedAsync(linkId, 120);
+        await harness.Engine.SyncAsync(linkId, SyncTrigger.LinkCreated);
+        var feed = new LinkChangeFeed(harness.Tables, harness.States);
+        var atEnd = new FeedConsumer(linkId);
+        await atEnd.ReadToEndAsync(feed, harness.States, 500);
+        var midway = new FeedConsumer(linkId);
+        Assert.True(await midway.ReadPageAsync(feed, harness.States, 30));
+        var posted = (await harness.UpstreamTransactionsAsync(linkId)).Where(t => !t.GetProperty("pending").GetBoolean()).Select(t => t.GetProperty("transaction_id").GetString()!).ToList();
+        await harness.SandboxAsync(HttpMethod.Delete, $"sandbox/links/{linkId}/transactions/{posted[2]}");
+        await harness.SandboxAsync(HttpMethod.Patch, $"sandbox/links/{linkId}/transactions/{posted[4]}", new JsonObject { ["amount"] = 7.25 });
+
+        // During the walk the old generation's feed serves as before: the midway consumer goes on reading it.
+        await harness.States.UpdateAsync(linkId, s => s with { ResyncGeneration = 1, ResyncReason = ResyncReasons.Operator });
+        var readDuring = false;
+        harness.Engine.Checkpoint = async point =>
+        {
+            if (point == SyncCheckpoint.ResyncPageCommitted && !readDuring)
+            {
+                readDuring = true;
+                Assert.True(await midway.ReadPageAsync(feed, harness.States, 30));
+            }
+        };
+        await harness.Engine.SyncAsync(linkId, SyncTrigger.Manual);
+        Assert.True(readDuring);
+
+        var state = (await harness.States.GetAsync(linkId))!;
+        Assert.Equal(1, state.Generation);
+        foreach (var consumer in new[] { atEnd, midway })
+        {
+            Assert.True(FeedCursor.TryDecode(consumer.Cursor, linkId, out var old));
+            Assert.Equal(ChangeFeedStatus.CursorExpired, (await feed.ReadAsync(state, old.Value, 50)).Status);
+        }
+
+        var fresh = new FeedConsumer(linkId);
+        await fresh.ReadToEndAsync(feed, harness.States, 50);
+        await AssertMirrorsSnapshotAsync(harness, linkId, fresh);
+        Assert.DoesNotContain(posted[2], fresh.Transactions.Keys);
+
+        // The new generation's cursors are not expired: later changes come incrementally.
+        await harness.SandboxAsync(HttpMethod.Patch, $"sandbox/links/{linkId}/transactions/{posted[6]}", new JsonObject { ["description"] = "after the switch" });
+        await harness.Engine.SyncAsync(linkId, SyncTrigger.Webhook);
+        Assert.False(await fresh.ReadPageAsync(feed, harness.States, 50));
+        Assert.Contains("after the switch", fresh.Transactions[posted[6]], StringComparison.Ordinal);
+        await AssertMirrorsSnapshotAsync(harness, linkId, fresh);
+    }
+
     private static async Task AssertMirrorsSnapshotAsync(BridgeHarness harness, string linkId, FeedConsumer consumer)
     {
         var snapshot = await new LinkSnapshotReader(harness.Tables, harness.States).GetAsync(linkId);

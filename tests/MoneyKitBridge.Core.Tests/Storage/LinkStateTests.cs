@@ -27,6 +27,15 @@ public sealed class LinkStateTests(AzuriteTable fixture) : IClassFixture<Azurite
         StateChangedAt = new DateTimeOffset(2026, 3, 2, 11, 0, 0, TimeSpan.Zero),
         DeletedAt = null,
         CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        Generation = 3,
+        ResyncGeneration = 4,
+        ResyncReason = "cursor_rejected",
+        ResyncCursor = "resync'cursor",
+        ResyncBase = 41,
+        ResyncSequence = 45,
+        ResyncRefreshedAt = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero),
+        RetiredFrom = 1,
+        RetiredAt = new DateTimeOffset(2026, 3, 2, 11, 30, 0, TimeSpan.Zero),
     };
 
     private async Task<LinkState> ReadAsync(string linkId)

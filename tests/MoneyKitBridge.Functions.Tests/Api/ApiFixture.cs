@@ -79,6 +79,9 @@ public sealed class ApiFixture : IAsyncLifetime, IDisposable
     /// <summary>A token of the operator client (<c>ops:read</c> only).</summary>
     public Task<string> OpsTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.OpsId, BridgeAppFactory.OpsSecret);
 
+    /// <summary>A token of the operator client that may also resync links (<c>ops:read</c>, <c>ops:write</c>).</summary>
+    public Task<string> OpsAdminTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.OpsAdminId, BridgeAppFactory.OpsAdminSecret);
+
     public Task<string> ReaderTokenAsync() => TokenClient.GetTokenAsync(App, BridgeAppFactory.ReaderId, BridgeAppFactory.ReaderSecret);
 
     /// <summary>Sends a request to the app with an optional bearer token, optional raw body and optional <c>MoneyKit-Version</c>.</summary>

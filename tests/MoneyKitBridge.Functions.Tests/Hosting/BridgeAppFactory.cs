@@ -27,6 +27,10 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
     public const string OpsId = "ops-app";
     public const string OpsSecret = "ops-secret-0123456789abcdef";
 
+    /// <summary>An operator who may also act on links (<c>ops:read</c>, <c>ops:write</c>: full resync).</summary>
+    public const string OpsAdminId = "ops-admin-app";
+    public const string OpsAdminSecret = "ops-admin-secret-0123456789ab";
+
     private readonly Action<IServiceCollection>? configureServices;
 
     public BridgeAppFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
@@ -62,7 +66,8 @@ public sealed class BridgeAppFactory : WebApplicationFactory<FunctionsAppMarker>
           {"client_id":"{{ReaderId}}","client_secret":"{{readerSecret}}","scopes":["links:read"]},
           {"client_id":"{{AdminId}}","client_secret":"{{AdminSecret}}","scopes":["links:read","links:write"]},
           {"client_id":"{{SdkId}}","client_secret":"{{SdkSecret}}","scopes":["links:read","links:write","links:sensitive"]},
-          {"client_id":"{{OpsId}}","client_secret":"{{OpsSecret}}","scopes":["ops:read"]}
+          {"client_id":"{{OpsId}}","client_secret":"{{OpsSecret}}","scopes":["ops:read"]},
+          {"client_id":"{{OpsAdminId}}","client_secret":"{{OpsAdminSecret}}","scopes":["ops:read","ops:write"]}
         ]
         """;
 

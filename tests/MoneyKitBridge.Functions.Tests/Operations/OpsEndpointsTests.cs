@@ -12,7 +12,7 @@ namespace MoneyKitBridge.Functions.Tests.Operations;
 /// Other tests of the group add links to the same tables, so list assertions are about this test's own links.
 /// </summary>
 [Collection(ApiTestGroup.Name)]
-public sealed class OpsEndpointsTests(ApiFixture fixture)
+public sealed partial class OpsEndpointsTests(ApiFixture fixture)
 {
     [Fact]
     public async Task Only_an_ops_read_token_reads_the_operator_routes()
