@@ -13,12 +13,14 @@ public static partial class DemoUi
         await page.GotoAsync(system.DemoUrl.ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "MoneyKit Bridge demo" })).ToBeVisibleAsync();
         // The button stays disabled until the demo's link session answers (demo -> bridge -> MoneyKit), so a second
-        // click could never help: one click, and a bound for a loaded machine. A failure says where the page is, what it
+        // click could never help: one click, and a bound for a loaded machine. Waited for: the navigation itself (its
+        // commit), not the page's load event — a full-suite run once reached /connect/lst_... and still timed out
+        // waiting for "load"; the heading below is what the user needs. A failure says where the page is, what it
         // shows and what the apps logged.
         await page.GetByRole(AriaRole.Button, new() { Name = "Link an account" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(new Regex("/connect/lst_"), new() { Timeout = 90_000 });
+            await page.WaitForURLAsync(new Regex("/connect/lst_"), new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException e)
         {
