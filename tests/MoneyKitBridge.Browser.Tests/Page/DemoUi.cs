@@ -13,16 +13,16 @@ public static partial class DemoUi
         await page.GotoAsync(system.DemoUrl.ToString());
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "MoneyKit Bridge demo" })).ToBeVisibleAsync();
         // The button stays disabled until the demo's link session answers (demo -> bridge -> MoneyKit), so a second
-        // click could never help: one click, and a bound for a loaded machine. Waited for: the navigation itself (its
-        // commit), not the page's load event — a full-suite run once reached /connect/lst_... and still timed out
-        // waiting for "load"; the heading below is what the user needs. A failure says where the page is, what it
+        // click could never help: one click, and a bound for a loaded machine. The URL is polled (a web-first
+        // assertion), not awaited as a navigation event: full-suite runs twice ended on /connect/lst_... showing the
+        // bank list while WaitForURL (load, then commit) was still waiting. A failure says where the page is, what it
         // shows and what the apps logged.
         await page.GetByRole(AriaRole.Button, new() { Name = "Link an account" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(new Regex("/connect/lst_"), new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/connect/lst_"), new() { Timeout = 90_000 });
         }
-        catch (TimeoutException e)
+        catch (PlaywrightException e)
         {
             throw new TimeoutException(
                 $"Connect did not open: the page is at {page.Url} and shows \"{await page.Locator("body").InnerTextAsync()}\".{Environment.NewLine}{system.RecentAppOutput()}", e);
