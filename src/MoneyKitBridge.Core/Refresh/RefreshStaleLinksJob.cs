@@ -76,9 +76,9 @@ public sealed class RefreshStaleLinksJob(
 
         // Lost webhooks: refreshes requested earlier (by this or another run) that completed upstream but were never synced.
         // Not even looked for once the budget is spent (the next run does it).
-        var awaiting = time.GetElapsedTime(started) > settings.Budget ? [] : await FindAwaitingAsync(time.GetUtcNow(), cancellationToken);
-        stop |= awaiting.Count == 0 && time.GetElapsedTime(started) > settings.Budget;
-        foreach (var row in awaiting)
+        var budgetSpent = time.GetElapsedTime(started) > settings.Budget;
+        stop |= budgetSpent;
+        foreach (var row in budgetSpent ? [] : await FindAwaitingAsync(time.GetUtcNow(), cancellationToken))
         {
             if (time.GetElapsedTime(started) > settings.Budget)
             {

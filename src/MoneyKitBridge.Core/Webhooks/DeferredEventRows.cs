@@ -61,9 +61,10 @@ internal sealed class DeferredEventRows(BridgeTables tables, ILogger logger) : I
     /// <summary>Whether the event row of <paramref name="idempotencyKey"/> waits to be written.</summary>
     public bool IsPending(string linkId, string idempotencyKey)
     {
+        var row = (LinkRows.Partition(linkId), LinkRows.Event(idempotencyKey)); // encoded outside the lock
         lock (gate)
         {
-            return pending.Count > 0 && pending.Contains((LinkRows.Partition(linkId), LinkRows.Event(idempotencyKey)));
+            return pending.Contains(row);
         }
     }
 

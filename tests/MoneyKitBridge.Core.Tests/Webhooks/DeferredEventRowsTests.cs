@@ -15,18 +15,8 @@ namespace MoneyKitBridge.Core.Tests.Webhooks;
 /// </summary>
 public sealed class DeferredEventRowsTests
 {
-    private static MoneyKitWebhookEvent StateChange(string linkId, string key, DateTimeOffset at, string state = "connected", string? error = null) => new()
-    {
-        WebhookEvent = MoneyKitWebhookEvent.LinkStateChanged,
-        WebhookMajorVersion = 1,
-        WebhookMinorVersion = 0,
-        WebhookTimestamp = at,
-        WebhookIdempotencyKey = key,
-        LinkId = linkId,
-        LinkTags = [],
-        State = state,
-        Error = error,
-    };
+    private static MoneyKitWebhookEvent StateChange(string linkId, string key, DateTimeOffset at, string state = "connected", string? error = null) =>
+        WebhookProcessorTests.Event(linkId, key, at, state: state, error: error);
 
     [Fact]
     public async Task An_applied_state_change_is_answered_after_one_write_while_its_event_row_is_held_back()

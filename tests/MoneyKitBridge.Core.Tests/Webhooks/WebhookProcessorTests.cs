@@ -7,7 +7,7 @@ namespace MoneyKitBridge.Core.Tests.Webhooks;
 /// <summary>Processing of verified events straight through <see cref="WebhookProcessor"/> (Azurite; links from the sandbox).</summary>
 public sealed class WebhookProcessorTests
 {
-    private static MoneyKitWebhookEvent Event(string linkId, string key, DateTimeOffset at, string type = MoneyKitWebhookEvent.LinkStateChanged, string? state = "connected", string? error = null, int major = 1) => new()
+    internal static MoneyKitWebhookEvent Event(string linkId, string key, DateTimeOffset at, string type = MoneyKitWebhookEvent.LinkStateChanged, string? state = "connected", string? error = null, int major = 1) => new()
     {
         WebhookEvent = type,
         WebhookMajorVersion = major,
