@@ -245,9 +245,24 @@ public sealed record LinkState
             .Put(nameof(RetiredFrom), RetiredFrom)
             .Put(nameof(RetiredAt), RetiredAt);
 
+    /// <summary>
+    /// This state with MoneyKit's link object as a sync read it (<paramref name="link"/>; none: unchanged). Its state
+    /// and error code are taken too, unless a state change was applied after the sync read the page that carried it
+    /// (<see cref="StateChangedAt"/> is no longer <paramref name="stateChangedSeen"/>, its value when the page was
+    /// requested): a page fetched before a <c>link.state_changed</c> must not put the older state back (the webhook's
+    /// redelivery would then be refused as stale, and the link would keep the old state).
+    /// </summary>
+    public LinkState WithSyncedLink(MoneyKitLink? link, DateTimeOffset? stateChangedSeen) =>
+        link is null ? this
+        : StateChangedAt != stateChangedSeen ? this with { LinkJson = SerializeLink(link) }
+        : this with { LinkJson = SerializeLink(link), State = link.State ?? State, ErrorCode = link.ErrorCode };
+
     /// <summary>Whether the state change with <paramref name="idempotencyKey"/> is among <see cref="AppliedStateChanges"/>.</summary>
-    public bool HasApplied(string idempotencyKey) =>
-        AppliedStateChanges.Any(c => c.IdempotencyKey == idempotencyKey);
+    public bool HasApplied(string idempotencyKey) => Applied(idempotencyKey) is not null;
+
+    /// <summary>The record of the state change with <paramref name="idempotencyKey"/> among <see cref="AppliedStateChanges"/>, or null.</summary>
+    public AppliedStateChange? Applied(string idempotencyKey) =>
+        AppliedStateChanges.FirstOrDefault(c => c.IdempotencyKey == idempotencyKey);
 
     /// <summary>This state with <paramref name="change"/> recorded first among <see cref="AppliedStateChanges"/> (the oldest beyond <see cref="AppliedStateChange.Kept"/> dropped).</summary>
     public LinkState WithApplied(AppliedStateChange change) => this with

@@ -31,6 +31,7 @@ public sealed partial class LinkSyncEngine
         var target = state.Generation + 1;
         var progress = new PageProgress();
         MoneyKitLink? lastLink = null;
+        DateTimeOffset? lastLinkStateSeen = null; // the state row's StateChangedAt when the page carrying lastLink was requested
         var restarts = 0;
         try
         {
@@ -55,6 +56,7 @@ public sealed partial class LinkSyncEngine
             while (hasMore)
             {
                 MoneyKitTransactionSyncResponse page;
+                var requestedWith = state.StateChangedAt;
                 try
                 {
                     page = await moneyKit.SyncTransactionsAsync(state.LinkId, state.ResyncCursor, options.PageSize, cancellationToken);
@@ -79,7 +81,10 @@ public sealed partial class LinkSyncEngine
                 var seq = state.ResyncSequence + 1;
                 state = await KeepLeaseAsync(state, owner, cancellationToken);
                 await ApplyPageAsync(page, partition, target, seq, refreshedAt, progress, cancellationToken);
-                lastLink = page.Link ?? lastLink;
+                if (page.Link is not null)
+                {
+                    (lastLink, lastLinkStateSeen) = (page.Link, requestedWith);
+                }
 
                 // The walk's progress only after the page's data; the serving generation's version, feed and cursor stay.
                 state = await CommitAsync(state, owner, s => s with
@@ -112,7 +117,7 @@ public sealed partial class LinkSyncEngine
             }
 
             await ReachedAsync(SyncCheckpoint.GenerationBuilt);
-            state = await SwitchAsync(state, owner, target, finalSeq, lastLink, cancellationToken);
+            state = await SwitchAsync(state, owner, target, finalSeq, lastLink, lastLinkStateSeen, cancellationToken);
             await ReachedAsync(SyncCheckpoint.GenerationSwitched);
 
             state = await PurgeRetiredGenerationsAsync(state, owner, partition, cancellationToken);
@@ -136,11 +141,11 @@ public sealed partial class LinkSyncEngine
     /// the walk's cursor, a new snapshot version (readers reload) and a feed horizon at the sequence reserved when the
     /// walk began (every feed cursor of the old generation is refused as expired), and retires the old generation.
     /// </summary>
-    private async Task<LinkState> SwitchAsync(LinkState state, string owner, long target, long feedSequence, MoneyKitLink? link, CancellationToken cancellationToken)
+    private async Task<LinkState> SwitchAsync(LinkState state, string owner, long target, long feedSequence, MoneyKitLink? link, DateTimeOffset? stateSeen, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var retired = state.Generation;
-        var switched = await CommitAsync(state, owner, s => s with
+        var switched = await CommitAsync(state, owner, s => s.WithSyncedLink(link, stateSeen) with
         {
             Generation = target,
             Cursor = s.ResyncCursor ?? s.Cursor,
@@ -150,9 +155,6 @@ public sealed partial class LinkSyncEngine
             HasData = true,
             TransactionsRefreshedAt = s.ResyncRefreshedAt ?? s.TransactionsRefreshedAt,
             PendingRefreshedAt = s.ResyncRefreshedAt ?? s.PendingRefreshedAt,
-            LinkJson = link is null ? s.LinkJson : LinkState.SerializeLink(link),
-            State = link?.State ?? s.State,
-            ErrorCode = link is null ? s.ErrorCode : link.ErrorCode,
             LastSyncAt = now,
             TombstonesPurgedAt = now,
             RetiredFrom = s.RetiredFrom ?? s.Generation,

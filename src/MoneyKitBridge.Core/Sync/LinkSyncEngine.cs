@@ -203,6 +203,7 @@ public sealed partial class LinkSyncEngine
         var progress = new PageProgress();
         int pendingReplaced = 0;
         Task<MoneyKitTransactionSyncResponse>? prefetched = null;
+        DateTimeOffset? stateSeen = null; // the state row's StateChangedAt when the page in hand was requested
         using var stopPrefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -213,6 +214,11 @@ public sealed partial class LinkSyncEngine
                 MoneyKitTransactionSyncResponse page;
                 try
                 {
+                    if (prefetched is null)
+                    {
+                        stateSeen = state.StateChangedAt;
+                    }
+
                     page = await (prefetched ?? moneyKit.SyncTransactionsAsync(state.LinkId, state.Cursor, options.PageSize, stopPrefetch.Token));
                     prefetched = null;
                 }
@@ -233,8 +239,10 @@ public sealed partial class LinkSyncEngine
 
                 // The next page is fetched while this one is written. Reading the feed changes nothing: if this page's
                 // writes fail, the stored cursor still points at this page and the prefetched one is dropped.
+                var pageStateSeen = stateSeen;
                 if (page.HasMore && page.Cursor.Next is { } nextCursor)
                 {
+                    stateSeen = state.StateChangedAt;
                     prefetched = moneyKit.SyncTransactionsAsync(state.LinkId, nextCursor, options.PageSize, stopPrefetch.Token);
                 }
 
@@ -248,16 +256,13 @@ public sealed partial class LinkSyncEngine
 
                 // Progress only after the page's data: a crash before this line replays the page (idempotent upserts/deletes).
                 var link = page.Link;
-                state = await CommitAsync(state, owner, s => s with
+                state = await CommitAsync(state, owner, s => s.WithSyncedLink(link, pageStateSeen) with
                 {
                     Cursor = page.Cursor.Next ?? s.Cursor,
                     Version = s.Version + 1,
                     FeedSequence = seq,
                     HasData = true,
                     TransactionsRefreshedAt = refreshedAt,
-                    LinkJson = link is null ? s.LinkJson : LinkState.SerializeLink(link),
-                    State = link?.State ?? s.State,
-                    ErrorCode = link is null ? s.ErrorCode : link.ErrorCode,
                     LeaseUntil = time.GetUtcNow() + options.LeaseDuration,
                 }, cancellationToken);
                 await ReachedAsync(SyncCheckpoint.PageCommitted);

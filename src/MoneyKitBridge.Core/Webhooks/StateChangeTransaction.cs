@@ -36,11 +36,22 @@ internal sealed class StateChangeTransaction(LinkStateStore states, WebhookEvent
             var actions = new List<TableTransactionAction>();
             var rowChanges = new List<QueuedStateChange>(); // the change of each event row in actions, in order
             var applied = new List<QueuedStateChange>();
+            var landed = new List<QueuedStateChange>(); // applied by an earlier round of this commit whose answer was lost
             var keys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var change in remaining)
             {
                 var e = change.Delivery.Event;
-                if (!keys.Add(e.WebhookIdempotencyKey) || current?.HasApplied(e.WebhookIdempotencyKey) == true || history.IsPending(linkId, e.WebhookIdempotencyKey))
+                var record = current?.Applied(e.WebhookIdempotencyKey);
+                if (round > 0 && record is not null && record.CommitId == change.CommitId && keys.Add(e.WebhookIdempotencyKey))
+                {
+                    // This very delivery's write landed though its answer was lost (the client retried it and met the
+                    // new ETag): it is applied, not a duplicate; its event row is still to be written.
+                    planned.Add((change, WebhookOutcome.Applied));
+                    landed.Add(change);
+                    continue;
+                }
+
+                if (!keys.Add(e.WebhookIdempotencyKey) || record is not null || history.IsPending(linkId, e.WebhookIdempotencyKey))
                 {
                     planned.Add((change, WebhookOutcome.Duplicate)); // its twin in this group, or an earlier delivery, applied it
                     continue;
@@ -50,7 +61,7 @@ internal sealed class StateChangeTransaction(LinkStateStore states, WebhookEvent
                 if (outcome == WebhookOutcome.Stale && LinkLifecycle.AfterStateChange(current!, e.State!, e.Error, e.WebhookTimestamp, now) is { } next)
                 {
                     // Recorded on the state row itself: one write applies and deduplicates it.
-                    current = next.WithApplied(new AppliedStateChange(e.WebhookIdempotencyKey, e.WebhookTimestamp, now, change.Delivery.Attempt ?? 0, e.State!, next.ErrorCode));
+                    current = next.WithApplied(new AppliedStateChange(e.WebhookIdempotencyKey, e.WebhookTimestamp, now, change.Delivery.Attempt ?? 0, e.State!, next.ErrorCode, change.CommitId));
                     planned.Add((change, WebhookOutcome.Applied));
                     applied.Add(change);
                     continue;
@@ -63,8 +74,8 @@ internal sealed class StateChangeTransaction(LinkStateStore states, WebhookEvent
 
             // The event rows of applied events are written after the acknowledgement while the state row lists them;
             // the ones this commit pushes off the list already (or all, when too many wait) are written with it.
-            var deferred = history.HasRoom(applied.Count) ? applied.Skip(Math.Max(0, applied.Count - AppliedStateChange.Kept)).ToList() : [];
-            foreach (var change in applied.Except(deferred))
+            var deferred = history.HasRoom(applied.Count + landed.Count) ? [.. landed, .. applied.Skip(Math.Max(0, applied.Count - AppliedStateChange.Kept))] : landed;
+            foreach (var change in applied.Except(deferred).Concat(landed.Except(deferred)))
             {
                 actions.Add(new(TableTransactionActionType.Add, WebhookEventRows.Row(change.Delivery, WebhookOutcome.Applied, now)));
                 rowChanges.Add(change);

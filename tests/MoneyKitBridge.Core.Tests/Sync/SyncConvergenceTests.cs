@@ -28,6 +28,32 @@ public sealed class SyncConvergenceTests
         Assert.Null(snapshot.State.LeaseOwner);
     }
 
+    [Fact]
+    public async Task A_state_change_applied_while_a_sync_writes_a_page_is_not_undone_by_that_page()
+    {
+        await using var harness = await BridgeHarness.StartAsync();
+        var linkId = await harness.CreateLinkAsync();
+        await harness.SeedAsync(linkId, 30);
+        var changedAt = harness.Clock.GetUtcNow().AddSeconds(1);
+        var applied = false;
+        harness.Engine.Checkpoint = async point =>
+        {
+            if (point == SyncCheckpoint.DeletesApplied && !applied)
+            {
+                // The page (its link object says connected) is in hand; MoneyKit's link.state_changed arrives now.
+                applied = true;
+                Assert.True(await harness.Lifecycle.ApplyStateChangeAsync(linkId, "error", "auth_expired", changedAt));
+            }
+        };
+
+        var outcome = await harness.Engine.SyncAsync(linkId, SyncTrigger.Webhook);
+
+        Assert.Equal(SyncStatus.Completed, outcome.Status);
+        var state = (await harness.States.GetAsync(linkId))!;
+        Assert.Equal(("error", "auth_expired", changedAt), (state.State, state.ErrorCode, state.StateChangedAt));
+        await SnapshotAssert.StoredEqualsUpstreamAsync(harness, linkId);
+    }
+
     [Theory]
     [InlineData(SandboxPendingMode.ResolveAsUpdate)]
     [InlineData(SandboxPendingMode.ReplaceDropped)]

@@ -111,11 +111,57 @@ public sealed class DeferredEventRowsTests
         Assert.Equal(at.AddSeconds(40), (await bed.States.GetAsync(linkId))!.StateChangedAt);
     }
 
+    [Fact]
+    public async Task A_state_write_that_landed_though_its_answer_was_lost_is_still_applied_and_recorded()
+    {
+        await using var bed = await WebhookTestBed.StartAsync();
+        var linkId = await bed.CreateLinkAsync();
+        var loser = new FirstStateAnswerLost();
+        var options = BridgeTables.CreateOptions();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.AddPolicy(loser, HttpPipelinePosition.PerRetry);
+        var tables = BridgeTables.Connect(TestStorage.ConnectionString, bed.Tables.Prefix, options);
+        var states = new LinkStateStore(tables, bed.Clock, Microsoft.Extensions.Options.Options.Create(new LinkStateOptions()));
+        await using var processor = new WebhookProcessor(tables, states, bed.Lifecycle, bed.Syncs, Microsoft.Extensions.Options.Options.Create(bed.Options), bed.Clock, NullLogger<WebhookProcessor>.Instance);
+        var at = bed.Clock.GetUtcNow().AddSeconds(1);
+
+        // The SDK retries the lost answer's request, which meets the row's new ETag (412).
+        var result = await processor.ProcessAsync(StateChange(linkId, "landed", at, "error", "auth_expired"), "dlv_1", 1);
+
+        Assert.True(loser.Lost);
+        Assert.Equal(WebhookOutcome.Applied, result.Outcome);
+        await processor.WhenRecordedAsync();
+        Assert.Equal("applied", (await bed.KeyRowAsync(linkId, "landed"))!.GetString("Outcome"));
+        Assert.Equal(WebhookOutcome.Duplicate, (await processor.ProcessAsync(StateChange(linkId, "landed", at, "error", "auth_expired"), "dlv_2", 2)).Outcome);
+    }
+
     private static TableClientOptions Options(HttpPipelinePolicy policy)
     {
         var options = BridgeTables.CreateOptions();
         options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         return options;
+    }
+
+    /// <summary>Lets the first write of a state row reach the service, then loses its answer (as a dropped connection would).</summary>
+    private sealed class FirstStateAnswerLost : HttpPipelinePolicy
+    {
+        private int lost;
+
+        public bool Lost => Volatile.Read(ref lost) == 1;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The tables here are used asynchronously.");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method != RequestMethod.Get
+                && Uri.UnescapeDataString(message.Request.Uri.ToUri().AbsolutePath).Contains("RowKey='" + LinkRows.StateRow + "'", StringComparison.Ordinal)
+                && Interlocked.CompareExchange(ref lost, 1, 0) == 0)
+            {
+                throw new IOException("The answer was lost.");
+            }
+        }
     }
 
     /// <summary>Records the row of every write, and holds writes of event rows until <see cref="Release"/>.</summary>
